@@ -1,0 +1,67 @@
+package signer
+
+const upperHex = "0123456789ABCDEF"
+
+// unreserved reports whether c is an RFC 3986 unreserved byte: A–Z a–z 0–9 - _ . ~
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+// appendURIEncoded appends UriEncode(s, keepSlash) of the spec (§0): every byte outside the
+// unreserved set becomes %XX with upper-case hex; '/' stays literal only when keepSlash.
+func appendURIEncoded(dst []byte, s string, keepSlash bool) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) || c == '/' && keepSlash {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return dst
+}
+
+// URIEncode returns UriEncode(s, keepSlash) as the spec defines it: RFC 3986 percent-encoding
+// of the UTF-8 bytes of s, upper-case hex, space as %20, '/' kept only when keepSlash.
+func URIEncode(s string, keepSlash bool) string {
+	if uriEncodedLen(s, keepSlash) == len(s) {
+		return s
+	}
+	return string(appendURIEncoded(make([]byte, 0, uriEncodedLen(s, keepSlash)), s, keepSlash))
+}
+
+func uriEncodedLen(s string, keepSlash bool) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(unreserved(c) || c == '/' && keepSlash) {
+			n += 2
+		}
+	}
+	return n
+}
+
+const lowerHex = "0123456789abcdef"
+
+func appendHex(dst, b []byte) []byte {
+	for _, c := range b {
+		dst = append(dst, lowerHex[c>>4], lowerHex[c&15])
+	}
+	return dst
+}
+
+// lower returns s in ASCII lower case, without allocating when it already is.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}

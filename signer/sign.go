@@ -1,0 +1,125 @@
+package signer
+
+import (
+	"strconv"
+	"time"
+)
+
+// Presigned is a signed URL and what its user must know.
+type Presigned struct {
+	// Method is the HTTP method the URL was signed for.
+	Method string
+	// URL is the complete signed URL.
+	URL string
+	// Headers must be sent with the URL exactly as listed (Content-Type, Content-MD5, x-oss-*
+	// and V4 additional headers are part of the signature; a differing value fails with
+	// SignatureDoesNotMatch).
+	Headers []Header
+	// Expiration is when the URL stops working: the requested expiry, or the credentials'
+	// expiry when that comes first.
+	Expiration time.Time
+	// Clamped is true when Expiration was shortened to the credentials' expiry.
+	Clamped bool
+	// Explanation holds the intermediate strings, for debugging.
+	Explanation Explanation
+}
+
+// SignedRequest is a request signed with an Authorization header.
+type SignedRequest struct {
+	// Method is the HTTP method.
+	Method string
+	// URL is the request URL (no signature in it).
+	URL string
+	// Headers are every header to send: the request's own, the ones the signer added
+	// (x-oss-date, x-oss-security-token, x-oss-content-sha256) and Authorization.
+	Headers []Header
+	// Explanation holds the intermediate strings, for debugging.
+	Explanation Explanation
+}
+
+// Explanation shows how a signature was computed: compare it with the StringToSign and
+// CanonicalRequest of an OSS SignatureDoesNotMatch error (see [Diagnose]).
+type Explanation struct {
+	Version Version
+	// CanonicalRequest is the V4 canonical request (empty for V1).
+	CanonicalRequest string
+	// StringToSign is the string the HMAC was computed over.
+	StringToSign string
+	// Signature is the resulting signature (Base64 for V1, hex for V4).
+	Signature string
+}
+
+// Presign returns a presigned URL for r, signed at now with c (§1.5 for V1, §2.5 for V4).
+func Presign(t Target, c Credentials, r Request, now time.Time) (Presigned, error) {
+	e, p, err := begin(&t, &c, &r, now)
+	if err != nil {
+		return Presigned{}, err
+	}
+	lifetime, clamped, err := presignLifetime(e.version, r.Expires, &c, now)
+	if err != nil {
+		return Presigned{}, err
+	}
+	signedAt := now.Unix()
+	var out Presigned
+	if e.version == V1 {
+		out = presignV1(&e, &c, p, signedAt+lifetime)
+	} else {
+		out = presignV4(&e, &c, p, now, lifetime)
+	}
+	out.Expiration = time.Unix(signedAt+lifetime, 0).UTC()
+	out.Clamped = clamped
+	return out, nil
+}
+
+// SignHeaders signs r with an Authorization header at now (§1.4 for V1, §2.4 for V4). OSS
+// accepts the request within 15 minutes of now.
+func SignHeaders(t Target, c Credentials, r Request, now time.Time) (SignedRequest, error) {
+	e, p, err := begin(&t, &c, &r, now)
+	if err != nil {
+		return SignedRequest{}, err
+	}
+	if e.version == V1 {
+		return signHeaderV1(&e, &c, p, now), nil
+	}
+	return signHeaderV4(&e, &c, p, now), nil
+}
+
+func begin(t *Target, c *Credentials, r *Request, now time.Time) (endpoint, *prepared, error) {
+	e, err := t.resolve()
+	if err != nil {
+		return e, nil, err
+	}
+	p, err := prepare(r, &e)
+	if err != nil {
+		return e, nil, err
+	}
+	return e, p, c.Validate(now)
+}
+
+// presignLifetime turns the requested validity into whole seconds after now, shortened to the
+// credentials' remaining life.
+func presignLifetime(v Version, requested time.Duration, c *Credentials, now time.Time) (seconds int64, clamped bool, err error) {
+	if requested == 0 {
+		requested = defaultExpires
+	}
+	limit, limitText := maxExpiresV1, "a century"
+	if v == V4 {
+		limit, limitText = maxExpiresV4, "7 days (604800 s), the V4 maximum"
+	}
+	if requested < time.Second || requested > limit {
+		return 0, false, newError(CodeInvalidExpiry, "invalid expiry ", requested.String(), ": must be between 1 s and ", limitText)
+	}
+	seconds = int64(requested / time.Second)
+	if !c.Expiration.IsZero() {
+		if left := c.Expiration.Unix() - now.Unix(); left < seconds {
+			if left < 1 {
+				return 0, false, newError(CodeExpiredCredentials, "the credentials expire at ", formatTime(c.Expiration),
+					", within a second of the signing time: fetch new ones before signing")
+			}
+			return left, true, nil
+		}
+	}
+	return seconds, false, nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,214 @@
+package signer
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Version selects the signature algorithm.
+type Version string
+
+// Signature versions. The zero value of Target.Version means V4.
+const (
+	V1 Version = "v1" // HMAC-SHA1, "OSS ak:signature"
+	V4 Version = "v4" // OSS4-HMAC-SHA256
+)
+
+// Target says where requests go and how they are signed. The zero value is not usable: set at
+// least Region (which also gives the default endpoint oss-<region>.aliyuncs.com over https).
+type Target struct {
+	// Region is the bucket's region id, bare ("cn-hangzhou") or with the endpoint prefix
+	// ("oss-cn-hangzhou", stripped). A CloudBox id ("cb-…") selects the product oss-cloudbox.
+	// Required for V4, and for V1 when Endpoint is empty.
+	Region string
+	// Endpoint is host[:port], optionally with an http:// or https:// scheme (default https):
+	// a regional endpoint ("oss-cn-hangzhou.aliyuncs.com"), a custom domain (with CNAME), or an
+	// IP / localhost endpoint (always path-style). Empty means oss-<Region>.aliyuncs.com.
+	Endpoint string
+	// PathStyle puts the bucket in the path (https://endpoint/bucket/key) instead of the host.
+	PathStyle bool
+	// CNAME says Endpoint is a custom domain bound to the bucket: https://domain/key.
+	CNAME bool
+	// Version is the signature version; empty means V4.
+	Version Version
+	// EncodeSlash writes '/' in keys as %2F in URL paths. By default '/' stays literal (as the
+	// official Go SDK and ali-oss do); both reach the same object and signature.
+	EncodeSlash bool
+}
+
+type addressing uint8
+
+const (
+	virtualHosted addressing = iota
+	pathStyle
+	customDomain
+)
+
+// endpoint is a validated Target.
+type endpoint struct {
+	version    Version
+	region     string // bare region id, "" when V1 without region
+	product    string
+	scheme     string
+	host       string // lower-case host[:port]
+	addressing addressing
+	keepSlash  bool
+}
+
+const (
+	productOSS      = "oss"
+	productCloudBox = "oss-cloudbox"
+)
+
+func (t *Target) resolve() (endpoint, error) {
+	e := endpoint{version: t.Version, product: productOSS, scheme: "https", keepSlash: !t.EncodeSlash}
+	switch e.version {
+	case "":
+		e.version = V4
+	case V1, V4:
+	default:
+		return e, newError(CodeInvalidVersion, "invalid signature version ", strconv.Quote(string(t.Version)), `: use "v1" or "v4"`)
+	}
+	region, err := bareRegion(t.Region)
+	if err != nil {
+		return e, err
+	}
+	e.region = region
+	if strings.HasPrefix(region, "cb-") {
+		e.product = productCloudBox
+	}
+	if region == "" && (e.version == V4 || t.Endpoint == "") {
+		return e, newError(CodeInvalidRegion, "no region: set the bucket's region id, e.g. \"cn-hangzhou\"")
+	}
+	if t.Endpoint == "" {
+		if e.product == productCloudBox {
+			return e, newError(CodeInvalidEndpoint, "a CloudBox region needs its endpoint: set Endpoint to the CloudBox's data endpoint")
+		}
+		e.host = "oss-" + region + ".aliyuncs.com"
+	} else if e.scheme, e.host, err = parseEndpoint(t.Endpoint); err != nil {
+		return e, err
+	}
+	switch {
+	case t.CNAME && t.PathStyle:
+		return e, newError(CodeInvalidEndpoint, "PathStyle and CNAME exclude each other: a custom domain is bound to one bucket")
+	case t.CNAME:
+		e.addressing = customDomain
+	case t.PathStyle || isIPOrLocalhost(e.host):
+		e.addressing = pathStyle
+	}
+	return e, nil
+}
+
+// bareRegion validates a region id and strips an "oss-" endpoint prefix.
+func bareRegion(region string) (string, error) {
+	r := strings.TrimPrefix(region, "oss-")
+	for i := 0; i < len(r); i++ {
+		if c := r[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return "", newError(CodeInvalidRegion, "invalid region ", strconv.Quote(region),
+				": use the region id in lower case, e.g. \"cn-hangzhou\" or \"ap-southeast-1\"")
+		}
+	}
+	if strings.HasSuffix(r, "-internal") {
+		return "", newError(CodeInvalidRegion, "invalid region ", strconv.Quote(region),
+			": signatures use the bare region id (", strconv.Quote(strings.TrimSuffix(r, "-internal")),
+			"); put the internal host in Endpoint instead")
+	}
+	if region != "" && r == "" || strings.HasPrefix(r, "-") || strings.HasSuffix(r, "-") {
+		return "", newError(CodeInvalidRegion, "invalid region ", strconv.Quote(region), ": expected an id such as \"cn-hangzhou\"")
+	}
+	return r, nil
+}
+
+// parseEndpoint splits "[scheme://]host[:port][/]" into a lower-case scheme and host[:port].
+func parseEndpoint(raw string) (scheme, host string, err error) {
+	scheme, host = "https", raw
+	if i := strings.Index(raw, "://"); i >= 0 {
+		scheme, host = strings.ToLower(raw[:i]), raw[i+3:]
+		if scheme != "http" && scheme != "https" {
+			return "", "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw), ": the scheme must be http or https")
+		}
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "/"))
+	if !validHostPort(host) {
+		return "", "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw),
+			": expected host[:port] with an optional http:// or https://, e.g. \"oss-cn-hangzhou.aliyuncs.com\"")
+	}
+	return scheme, host, nil
+}
+
+func validHostPort(hp string) bool {
+	host, port := hp, ""
+	if strings.HasPrefix(hp, "[") { // [IPv6]:port
+		end := strings.IndexByte(hp, ']')
+		if end < 0 {
+			return false
+		}
+		host, port = hp[1:end], hp[end+1:]
+		for i := 0; i < len(host); i++ {
+			if c := host[i]; !(c == ':' || c == '.' || '0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+				return false
+			}
+		}
+		if port != "" && port[0] != ':' {
+			return false
+		}
+	} else if i := strings.LastIndexByte(hp, ':'); i >= 0 {
+		host, port = hp[:i], hp[i:]
+	}
+	if port != "" && !validPort(port[1:]) || host == "" || len(host) > 253 {
+		return false
+	}
+	if hp[0] == '[' {
+		return true
+	}
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func validPort(p string) bool {
+	if p == "" || len(p) > 5 {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return false
+		}
+		n = n*10 + int(p[i]-'0')
+	}
+	return n >= 1 && n <= 65535
+}
+
+// isIPOrLocalhost reports hosts that cannot carry a bucket sub-domain, which the official SDKs
+// force to path-style: IPv4, [IPv6] and localhost.
+func isIPOrLocalhost(hostPort string) bool {
+	if strings.HasPrefix(hostPort, "[") {
+		return true
+	}
+	host := hostPort
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	if host == "localhost" {
+		return true
+	}
+	dots := 0
+	for i := 0; i < len(host); i++ {
+		switch c := host[i]; {
+		case c == '.':
+			dots++
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return dots == 3
+}

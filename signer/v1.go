@@ -1,0 +1,111 @@
+package signer
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// rfc1123GMT is the date format of V1's x-oss-date header (net/http's TimeFormat).
+const rfc1123GMT = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// presignV1 builds the presigned URL of §1.5: DateLine is the absolute Expires, the STS token
+// rides in the signed query parameter security-token.
+func presignV1(e *endpoint, c *Credentials, p *prepared, expiresUnix int64) Presigned {
+	expires := itoa(expiresUnix)
+	var token []Param
+	if c.SecurityToken != "" {
+		token = []Param{{queryTokenV1, c.SecurityToken}}
+	}
+	x := signV1(c, p, p.headers, expires, token)
+
+	params := encodeParams(p.query, 4)
+	params = append(params,
+		encodedParam{"OSSAccessKeyId", URIEncode(c.AccessKeyID, false)},
+		encodedParam{"Expires", expires},
+		encodedParam{"Signature", URIEncode(x.Signature, false)})
+	if c.SecurityToken != "" {
+		params = append(params, encodedParam{queryTokenV1, URIEncode(c.SecurityToken, false)})
+	}
+	sortParams(params)
+	u := appendBaseURL(make([]byte, 0, 256), e, p.bucket, p.key)
+	u = append(u, '?')
+	u = appendQuery(u, params)
+	return Presigned{Method: p.method, URL: string(u), Headers: publicHeaders(p.headers), Explanation: x}
+}
+
+// signHeaderV1 signs in the Authorization header (§1.4). Browsers cannot set Date, so the
+// signing time travels in x-oss-date (RFC 1123), which is also the DateLine.
+func signHeaderV1(e *endpoint, c *Credentials, p *prepared, now time.Time) SignedRequest {
+	date := now.UTC().Format(rfc1123GMT)
+	hs := withHeader(p.headers, header{hdrDate, hdrDate, date})
+	if c.SecurityToken != "" {
+		hs = withHeader(hs, header{hdrSecurityToken, hdrSecurityToken, c.SecurityToken})
+	}
+	x := signV1(c, p, hs, date, nil)
+	params := encodeParams(p.query, 0)
+	sortParams(params)
+	return SignedRequest{
+		Method:      p.method,
+		URL:         requestURL(e, p, appendQuery(nil, params)),
+		Headers:     publicHeaders(hs, Header{hdrAuthorization, "OSS " + c.AccessKeyID + ":" + x.Signature}),
+		Explanation: x,
+	}
+}
+
+// signV1 computes the string to sign and the signature of §1.1–1.3 over headers hs, with the
+// given DateLine and the request's query plus extra (signer-added) parameters.
+func signV1(c *Credentials, p *prepared, hs []header, dateLine string, extra []Param) Explanation {
+	sts := appendStringToSignV1(make([]byte, 0, 256), p, hs, dateLine, extra)
+	return Explanation{Version: V1, StringToSign: string(sts), Signature: signatureV1(c.AccessKeySecret, sts)}
+}
+
+// appendStringToSignV1 lays out §1.1:
+//
+//	VERB + "\n"
+//	Content-MD5 + "\n"
+//	Content-Type + "\n"
+//	DateLine + "\n"                 x-oss-date (header form) or Expires (URL form)
+//	CanonicalizedOSSHeaders         x-oss-*:value\n, sorted
+//	CanonicalizedResource           /bucket/key[?signable sub-resources, decoded, sorted]
+func appendStringToSignV1(dst []byte, p *prepared, hs []header, dateLine string, extra []Param) []byte {
+	dst = append(dst, p.method...)
+	dst = append(dst, '\n')
+	dst = append(dst, headerValue(hs, "content-md5")...)
+	dst = append(dst, '\n')
+	dst = append(dst, headerValue(hs, "content-type")...)
+	dst = append(dst, '\n')
+	dst = append(dst, dateLine...)
+	dst = append(dst, '\n')
+	for _, h := range hs {
+		if strings.HasPrefix(h.lname, "x-oss-") {
+			dst = append(dst, h.lname...)
+			dst = append(dst, ':')
+			dst = append(dst, h.value...)
+			dst = append(dst, '\n')
+		}
+	}
+	dst = append(dst, resourcePath(p.bucket, p.key)...)
+
+	signed := make([]Param, 0, len(p.query)+len(extra))
+	for _, q := range p.query {
+		if isSignableV1(q.Name, p.subResources) {
+			signed = append(signed, q)
+		}
+	}
+	signed = append(signed, extra...)
+	slices.SortFunc(signed, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
+	for i, q := range signed {
+		if i == 0 {
+			dst = append(dst, '?')
+		} else {
+			dst = append(dst, '&')
+		}
+		dst = append(dst, q.Name...)
+		if q.Value != "" {
+			dst = append(dst, '=')
+			dst = append(dst, q.Value...)
+		}
+	}
+	return dst
+}
