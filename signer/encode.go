@@ -2,11 +2,16 @@ package signer
 
 const upperHex = "0123456789ABCDEF"
 
-// unreserved reports whether c is an RFC 3986 unreserved byte: A–Z a–z 0–9 - _ . ~
-func unreserved(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
+// unreservedBytes marks the RFC 3986 unreserved bytes: A–Z a–z 0–9 - _ . ~
+var unreservedBytes = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()
+
+func unreserved(c byte) bool { return unreservedBytes[c] }
 
 // appendURIEncoded appends UriEncode(s, keepSlash) of the spec (§0): every byte outside the
 // unreserved set becomes %XX with upper-case hex; '/' stays literal only when keepSlash.

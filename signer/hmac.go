@@ -30,40 +30,52 @@ func hmacSum(dst []byte, h func() hash.Hash, key, msg []byte) {
 	m.Sum(dst)
 }
 
-// v4SigningKey derives kSigning of §2.3:
+// v4Signature returns HMAC-SHA256(kSigning, msg), kSigning being the key of §2.3:
 //
 //	kDate    = HMAC-SHA256("aliyun_v4" + secret, date)
 //	kRegion  = HMAC-SHA256(kDate, region)
 //	kProduct = HMAC-SHA256(kRegion, product)
 //	kSigning = HMAC-SHA256(kProduct, "aliyun_v4_request")
 //
-// Derivation costs four HMACs, so recent keys are remembered per (secret, date, region,
-// product); a key is valid for one UTC day.
-func v4SigningKey(secret, date, region, product string) [sha256.Size]byte {
+// Deriving the key costs four HMACs and keying an HMAC two more hash blocks, so the keyed HMAC
+// of recent (secret, date, region, product) tuples is kept; a signing key lives one UTC day.
+func v4Signature(secret, date, region, product string, msg []byte) (out [sha256.Size]byte) {
 	v4Keys.Lock()
 	defer v4Keys.Unlock()
-	for i := range v4Keys.entries {
-		e := &v4Keys.entries[i]
-		if e.secret == secret && e.date == date && e.region == region && e.product == product {
-			return e.key
+	mac := v4Keys.lookup(secret, date, region, product)
+	mac.Reset()
+	mac.Write(msg)
+	mac.Sum(out[:0])
+	return out
+}
+
+type v4KeyEntry struct {
+	secret, date, region, product string
+	mac                           hash.Hash // HMAC-SHA256 keyed with kSigning
+}
+
+// v4KeyCache is a small round-robin cache; a page signs with one or two credentials at a time.
+type v4KeyCache struct {
+	sync.Mutex
+	entries [8]v4KeyEntry
+	next    int
+}
+
+var v4Keys v4KeyCache
+
+func (c *v4KeyCache) lookup(secret, date, region, product string) hash.Hash {
+	for i := range c.entries {
+		e := &c.entries[i]
+		if e.mac != nil && e.secret == secret && e.date == date && e.region == region && e.product == product {
+			return e.mac
 		}
 	}
 	k := hmacSHA256(append([]byte("aliyun_v4"), secret...), []byte(date))
 	k = hmacSHA256(k[:], []byte(region))
 	k = hmacSHA256(k[:], []byte(product))
-	k = hmacSHA256(k[:], []byte("aliyun_v4_request"))
-	v4Keys.entries[v4Keys.next] = v4KeyEntry{secret: secret, date: date, region: region, product: product, key: k}
-	v4Keys.next = (v4Keys.next + 1) % len(v4Keys.entries)
-	return k
-}
-
-type v4KeyEntry struct {
-	secret, date, region, product string
-	key                           [sha256.Size]byte
-}
-
-var v4Keys struct {
-	sync.Mutex
-	entries [8]v4KeyEntry
-	next    int
+	k = hmacSHA256(k[:], []byte(v4Terminator))
+	e := v4KeyEntry{secret: secret, date: date, region: region, product: product, mac: hmac.New(sha256.New, k[:])}
+	c.entries[c.next] = e
+	c.next = (c.next + 1) % len(c.entries)
+	return e.mac
 }

@@ -82,8 +82,7 @@ func SignPostObject(t Target, c Credentials, bucket string, policy []byte, now t
 		}
 	} else {
 		s := newV4Scope(&e, now)
-		key := v4SigningKey(c.AccessKeySecret, s.timestamp[:8], e.region, e.product)
-		mac := hmacSHA256(key[:], []byte(encoded))
+		mac := v4Signature(c.AccessKeySecret, s.timestamp[:8], e.region, e.product, []byte(encoded))
 		x.Signature = string(appendHex(nil, mac[:]))
 		fields = append(fields, postConditions(&e, &c, now)...)
 		fields = append(fields, Param{"x-oss-signature", x.Signature})

@@ -271,13 +271,20 @@ func headerValue(hs []header, lname string) string {
 	return ""
 }
 
-// withHeader returns hs plus h, keeping the order by lname. hs is not modified.
-func withHeader(hs []header, h header) []header {
-	i, _ := slices.BinarySearchFunc(hs, h.lname, func(x header, ln string) int { return strings.Compare(x.lname, ln) })
-	out := make([]header, 0, len(hs)+1)
-	out = append(out, hs[:i]...)
-	out = append(out, h)
-	return append(out, hs[i:]...)
+// withHeaders returns hs plus extra, ordered by lname. hs is not modified.
+func withHeaders(hs []header, extra ...header) []header {
+	out := make([]header, 0, len(hs)+len(extra))
+	out = append(append(out, hs...), extra...)
+	slices.SortFunc(out, func(a, b header) int { return strings.Compare(a.lname, b.lname) })
+	return out
+}
+
+func headersLen(hs []header) int {
+	n := 0
+	for _, h := range hs {
+		n += len(h.lname) + len(h.value) + 2
+	}
+	return n
 }
 
 // publicHeaders lists hs as the caller must send them.

@@ -22,6 +22,20 @@ func appendBaseURL(dst []byte, e *endpoint, bucket, key string) []byte {
 	return appendURIEncoded(dst, key, e.keepSlash)
 }
 
+// newURL returns the request URL, with "?" and the encoded query when there is one, in a
+// buffer with room for extra more bytes; query is the URL's query part.
+func newURL(e *endpoint, p *prepared, params []queryParam, extra int) (u, query []byte) {
+	size := len(e.scheme) + 5 + 2*len(p.bucket) + len(e.host) + uriEncodedLen(p.key, e.keepSlash) + queryLen(params) + extra
+	u = appendBaseURL(make([]byte, 0, size), e, p.bucket, p.key)
+	if len(params) == 0 {
+		return u, nil
+	}
+	u = append(u, '?')
+	start := len(u)
+	u = appendQuery(u, params)
+	return u, u[start:]
+}
+
 // appendHost appends the Host the request is sent to.
 func appendHost(dst []byte, e *endpoint, bucket string) []byte {
 	if e.addressing == virtualHosted && bucket != "" {
@@ -31,35 +45,52 @@ func appendHost(dst []byte, e *endpoint, bucket string) []byte {
 	return append(dst, e.host...)
 }
 
-// resourcePath is the decoded path both versions sign (§0): "/", "/bucket/" or "/bucket/key".
-func resourcePath(bucket, key string) string {
+// appendResourcePath appends the path both versions sign (§0), built from the decoded bucket
+// and key: "/", "/bucket/" or "/bucket/key"; encoded with UriEncode(·, keepSlash) for V4.
+func appendResourcePath(dst []byte, bucket, key string, encode bool) []byte {
+	dst = append(dst, '/')
 	if bucket == "" {
-		return "/"
+		return dst
 	}
-	return "/" + bucket + "/" + key
+	dst = append(dst, bucket...)
+	dst = append(dst, '/')
+	if encode {
+		return appendURIEncoded(dst, key, true)
+	}
+	return append(dst, key...)
 }
 
-// encodedParam is a query parameter with name and value already UriEncode(·, false)d.
-type encodedParam struct {
+// queryParam is a query parameter whose name is already UriEncode(·, false)d, so that
+// parameters sort by encoded name; the value is encoded when appended.
+type queryParam struct {
 	name, value string
 }
 
-// encodeParams encodes q and leaves room for extra parameters.
-func encodeParams(q []Param, extra int) []encodedParam {
-	out := make([]encodedParam, len(q), len(q)+extra)
+// queryParams encodes the names of q and leaves room for extra parameters.
+func queryParams(q []Param, extra int) []queryParam {
+	out := make([]queryParam, len(q), len(q)+extra)
 	for i, p := range q {
-		out[i] = encodedParam{URIEncode(p.Name, false), URIEncode(p.Value, false)}
+		out[i] = queryParam{URIEncode(p.Name, false), p.Value}
 	}
 	return out
 }
 
 // sortParams orders parameters by encoded name, byte-wise.
-func sortParams(ps []encodedParam) {
-	slices.SortFunc(ps, func(a, b encodedParam) int { return strings.Compare(a.name, b.name) })
+func sortParams(ps []queryParam) {
+	slices.SortFunc(ps, func(a, b queryParam) int { return strings.Compare(a.name, b.name) })
+}
+
+// queryLen is the length appendQuery will append.
+func queryLen(ps []queryParam) int {
+	n := 0
+	for _, p := range ps {
+		n += len(p.name) + 2 + uriEncodedLen(p.value, false)
+	}
+	return n
 }
 
 // appendQuery joins parameters as name=value, or the bare name when the value is empty.
-func appendQuery(dst []byte, ps []encodedParam) []byte {
+func appendQuery(dst []byte, ps []queryParam) []byte {
 	for i, p := range ps {
 		if i > 0 {
 			dst = append(dst, '&')
@@ -67,7 +98,7 @@ func appendQuery(dst []byte, ps []encodedParam) []byte {
 		dst = append(dst, p.name...)
 		if p.value != "" {
 			dst = append(dst, '=')
-			dst = append(dst, p.value...)
+			dst = appendURIEncoded(dst, p.value, false)
 		}
 	}
 	return dst

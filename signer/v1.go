@@ -19,18 +19,16 @@ func presignV1(e *endpoint, c *Credentials, p *prepared, expiresUnix int64) Pres
 	}
 	x := signV1(c, p, p.headers, expires, token)
 
-	params := encodeParams(p.query, 4)
+	params := queryParams(p.query, 4)
 	params = append(params,
-		encodedParam{"OSSAccessKeyId", URIEncode(c.AccessKeyID, false)},
-		encodedParam{"Expires", expires},
-		encodedParam{"Signature", URIEncode(x.Signature, false)})
+		queryParam{"OSSAccessKeyId", c.AccessKeyID},
+		queryParam{"Expires", expires},
+		queryParam{"Signature", x.Signature})
 	if c.SecurityToken != "" {
-		params = append(params, encodedParam{queryTokenV1, URIEncode(c.SecurityToken, false)})
+		params = append(params, queryParam{queryTokenV1, c.SecurityToken})
 	}
 	sortParams(params)
-	u := appendBaseURL(make([]byte, 0, 256), e, p.bucket, p.key)
-	u = append(u, '?')
-	u = appendQuery(u, params)
+	u, _ := newURL(e, p, params, 0)
 	return Presigned{Method: p.method, URL: string(u), Headers: publicHeaders(p.headers), Explanation: x}
 }
 
@@ -38,16 +36,18 @@ func presignV1(e *endpoint, c *Credentials, p *prepared, expiresUnix int64) Pres
 // signing time travels in x-oss-date (RFC 1123), which is also the DateLine.
 func signHeaderV1(e *endpoint, c *Credentials, p *prepared, now time.Time) SignedRequest {
 	date := now.UTC().Format(rfc1123GMT)
-	hs := withHeader(p.headers, header{hdrDate, hdrDate, date})
+	added := []header{{hdrDate, hdrDate, date}}
 	if c.SecurityToken != "" {
-		hs = withHeader(hs, header{hdrSecurityToken, hdrSecurityToken, c.SecurityToken})
+		added = append(added, header{hdrSecurityToken, hdrSecurityToken, c.SecurityToken})
 	}
+	hs := withHeaders(p.headers, added...)
 	x := signV1(c, p, hs, date, nil)
-	params := encodeParams(p.query, 0)
+	params := queryParams(p.query, 0)
 	sortParams(params)
+	u, _ := newURL(e, p, params, 0)
 	return SignedRequest{
 		Method:      p.method,
-		URL:         requestURL(e, p, appendQuery(nil, params)),
+		URL:         string(u),
 		Headers:     publicHeaders(hs, Header{hdrAuthorization, "OSS " + c.AccessKeyID + ":" + x.Signature}),
 		Explanation: x,
 	}
@@ -85,7 +85,7 @@ func appendStringToSignV1(dst []byte, p *prepared, hs []header, dateLine string,
 			dst = append(dst, '\n')
 		}
 	}
-	dst = append(dst, resourcePath(p.bucket, p.key)...)
+	dst = appendResourcePath(dst, p.bucket, p.key, false)
 
 	signed := make([]Param, 0, len(p.query)+len(extra))
 	for _, q := range p.query {

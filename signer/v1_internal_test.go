@@ -21,7 +21,7 @@ func TestVectorV1DateHeader(t *testing.T) {
 		{"foo", "bar"},
 	}}, &e)
 	require.NoError(t, err)
-	hs := withHeader(p.headers, header{hdrSecurityToken, hdrSecurityToken, "token"})
+	hs := withHeaders(p.headers, header{hdrSecurityToken, hdrSecurityToken, "token"})
 	date := time.Date(2022, 12, 28, 10, 27, 41, 0, time.UTC).Format(rfc1123GMT)
 
 	x := signV1(&Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}, p, hs, date, nil)

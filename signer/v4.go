@@ -30,43 +30,43 @@ func newV4Scope(e *endpoint, now time.Time) v4Scope {
 // query before it is canonicalized, and x-oss-signature is appended afterwards.
 func presignV4(e *endpoint, c *Credentials, p *prepared, now time.Time, lifetime int64) Presigned {
 	s := newV4Scope(e, now)
-	params := encodeParams(p.query, 6)
+	params := queryParams(p.query, 6)
 	params = append(params,
-		encodedParam{"x-oss-signature-version", algorithmV4},
-		encodedParam{"x-oss-credential", URIEncode(c.AccessKeyID+"/"+s.scope, false)},
-		encodedParam{"x-oss-date", s.timestamp},
-		encodedParam{"x-oss-expires", itoa(lifetime)})
+		queryParam{"x-oss-signature-version", algorithmV4},
+		queryParam{"x-oss-credential", c.AccessKeyID + "/" + s.scope},
+		queryParam{"x-oss-date", s.timestamp},
+		queryParam{"x-oss-expires", itoa(lifetime)})
 	if len(p.additional) > 0 {
-		params = append(params, encodedParam{"x-oss-additional-headers", URIEncode(strings.Join(p.additional, ";"), false)})
+		params = append(params, queryParam{"x-oss-additional-headers", strings.Join(p.additional, ";")})
 	}
 	if c.SecurityToken != "" {
-		params = append(params, encodedParam{"x-oss-security-token", URIEncode(c.SecurityToken, false)})
+		params = append(params, queryParam{hdrSecurityToken, c.SecurityToken})
 	}
 	sortParams(params)
-	x := signV4(e, c, p, s, p.headers, params)
-
-	u := appendBaseURL(make([]byte, 0, 256+len(x.query)), e, p.bucket, p.key)
-	u = append(u, '?')
-	u = append(u, x.query...)
-	u = append(u, "&x-oss-signature="...)
+	const sigParam = "&x-oss-signature="
+	u, query := newURL(e, p, params, len(sigParam)+signatureHexLen)
+	x := signV4(e, c, p, s, p.headers, query)
+	u = append(u, sigParam...)
 	u = append(u, x.Signature...)
-	return Presigned{Method: p.method, URL: string(u), Headers: publicHeaders(p.headers), Explanation: x.Explanation}
+	return Presigned{Method: p.method, URL: string(u), Headers: publicHeaders(p.headers), Explanation: x}
 }
 
 // signHeaderV4 signs in the Authorization header (§2.4), adding x-oss-date,
 // x-oss-content-sha256 and, for STS, x-oss-security-token to the signed headers.
 func signHeaderV4(e *endpoint, c *Credentials, p *prepared, now time.Time) SignedRequest {
 	s := newV4Scope(e, now)
-	hs := withHeader(p.headers, header{hdrDate, hdrDate, s.timestamp})
-	if findHeader(hs, hdrContentSHA256) == nil {
-		hs = withHeader(hs, header{hdrContentSHA256, hdrContentSHA256, unsignedPayload})
+	added := []header{{hdrDate, hdrDate, s.timestamp}}
+	if findHeader(p.headers, hdrContentSHA256) == nil {
+		added = append(added, header{hdrContentSHA256, hdrContentSHA256, unsignedPayload})
 	}
 	if c.SecurityToken != "" {
-		hs = withHeader(hs, header{hdrSecurityToken, hdrSecurityToken, c.SecurityToken})
+		added = append(added, header{hdrSecurityToken, hdrSecurityToken, c.SecurityToken})
 	}
-	params := encodeParams(p.query, 0)
+	hs := withHeaders(p.headers, added...)
+	params := queryParams(p.query, 0)
 	sortParams(params)
-	x := signV4(e, c, p, s, hs, params)
+	u, query := newURL(e, p, params, 0)
+	x := signV4(e, c, p, s, hs, query)
 
 	auth := make([]byte, 0, 160)
 	auth = append(auth, algorithmV4+" Credential="...)
@@ -81,23 +81,16 @@ func signHeaderV4(e *endpoint, c *Credentials, p *prepared, now time.Time) Signe
 	auth = append(auth, x.Signature...)
 	return SignedRequest{
 		Method:      p.method,
-		URL:         requestURL(e, p, x.query),
+		URL:         string(u),
 		Headers:     publicHeaders(hs, Header{hdrAuthorization, string(auth)}),
-		Explanation: x.Explanation,
+		Explanation: x,
 	}
 }
 
-// v4Signed is the outcome of signV4: the explanation plus the canonical query, reused as the URL query.
-type v4Signed struct {
-	Explanation
-	query []byte
-}
-
 // signV4 computes the canonical request, string to sign and signature of §2.2–2.3 from
-// headers hs and encoded, sorted query parameters.
-func signV4(e *endpoint, c *Credentials, p *prepared, s v4Scope, hs []header, params []encodedParam) v4Signed {
-	query := appendQuery(nil, params)
-	cr := appendCanonicalRequestV4(make([]byte, 0, 512+len(query)), e, p, hs, query)
+// headers hs and the canonical query.
+func signV4(e *endpoint, c *Credentials, p *prepared, s v4Scope, hs []header, query []byte) Explanation {
+	cr := appendCanonicalRequestV4(make([]byte, 0, 128+len(p.key)*3+len(query)+headersLen(hs)), e, p, hs, query)
 	hashed := sha256.Sum256(cr)
 
 	sts := make([]byte, 0, len(algorithmV4)+len(s.timestamp)+len(s.scope)+3+2*sha256.Size)
@@ -108,13 +101,10 @@ func signV4(e *endpoint, c *Credentials, p *prepared, s v4Scope, hs []header, pa
 	sts = append(sts, '\n')
 	sts = appendHex(sts, hashed[:])
 
-	key := v4SigningKey(c.AccessKeySecret, s.timestamp[:8], e.region, e.product)
-	mac := hmacSHA256(key[:], sts)
-	sig := appendHex(make([]byte, 0, signatureHexLen), mac[:])
-	return v4Signed{
-		Explanation: Explanation{Version: V4, CanonicalRequest: string(cr), StringToSign: string(sts), Signature: string(sig)},
-		query:       query,
-	}
+	mac := v4Signature(c.AccessKeySecret, s.timestamp[:8], e.region, e.product, sts)
+	var sig [signatureHexLen]byte
+	appendHex(sig[:0], mac[:])
+	return Explanation{Version: V4, CanonicalRequest: string(cr), StringToSign: string(sts), Signature: string(sig[:])}
 }
 
 // appendCanonicalRequestV4 lays out the canonical request of §2.2:
@@ -128,7 +118,7 @@ func signV4(e *endpoint, c *Credentials, p *prepared, s v4Scope, hs []header, pa
 func appendCanonicalRequestV4(dst []byte, e *endpoint, p *prepared, hs []header, query []byte) []byte {
 	dst = append(dst, p.method...)
 	dst = append(dst, '\n')
-	dst = appendURIEncoded(dst, resourcePath(p.bucket, p.key), true)
+	dst = appendResourcePath(dst, p.bucket, p.key, true)
 	dst = append(dst, '\n')
 	dst = append(dst, query...)
 	dst = append(dst, '\n')
@@ -166,13 +156,3 @@ func appendHostLine(dst []byte, e *endpoint, bucket string) []byte {
 }
 
 func (p *prepared) signsHost() bool { return slices.Contains(p.additional, hostAdditionalKey) }
-
-// requestURL is the URL of a header-signed request: base URL plus the encoded query.
-func requestURL(e *endpoint, p *prepared, query []byte) string {
-	u := appendBaseURL(make([]byte, 0, 128+len(query)), e, p.bucket, p.key)
-	if len(query) > 0 {
-		u = append(u, '?')
-		u = append(u, query...)
-	}
-	return string(u)
-}

@@ -1,0 +1,53 @@
+package signer_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ossign/ossign/signer"
+)
+
+// A typical browser upload: STS credentials, a user-prefixed key with a space, a signed
+// Content-Type.
+var (
+	benchNow   = time.Unix(1702781677, 0)
+	benchCreds = signer.Credentials{AccessKeyID: "STS.NTg1ZDNmOWYzYjQ0", AccessKeySecret: "3dZn5k8wTVA1qzvN7p2Xy9Lm4Rb6Hc0G",
+		SecurityToken: "CAIS8gF1q6Ft5B2yfSjIr5bXJt3B+/hV0Y2OQnfJ3Ccx1ZVYmZHfdnDFhAAjdLaLIcqZSTzvGmVPHabkDB0a2tC1=", Expiration: benchNow.Add(time.Hour)}
+	benchReq = signer.Request{Method: "PUT", Bucket: "examplebucket", Key: "users/42/holiday photo.jpg",
+		Headers: []signer.Header{{Name: "Content-Type", Value: "image/jpeg"}}, Expires: 30 * time.Minute}
+)
+
+func benchPresign(b *testing.B, v signer.Version) {
+	target := signer.Target{Region: "cn-hangzhou", Version: v}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := signer.Presign(target, benchCreds, benchReq, benchNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPresignV1(b *testing.B) { benchPresign(b, signer.V1) }
+
+func BenchmarkPresignV4(b *testing.B) { benchPresign(b, signer.V4) }
+
+func BenchmarkSignHeaderV4(b *testing.B) {
+	target := signer.Target{Region: "cn-hangzhou"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := signer.SignHeaders(target, benchCreds, benchReq, benchNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPostPolicyV4(b *testing.B) {
+	target := signer.Target{Region: "cn-hangzhou"}
+	policy := []byte(`{"expiration":"2023-12-17T03:24:37.000Z","conditions":[{"bucket":"examplebucket"},["starts-with","$key","users/42/"],["content-length-range",1,10485760]]}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := signer.SignPostObject(target, benchCreds, "examplebucket", policy, benchNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
