@@ -8,9 +8,9 @@ import (
 )
 
 const (
-	algorithmV4   = "OSS4-HMAC-SHA256"
-	timestampV4   = "20060102T150405Z"
-	v4Terminator  = "aliyun_v4_request"
+	algorithmV4     = "OSS4-HMAC-SHA256"
+	timestampV4     = "20060102T150405Z"
+	v4Terminator    = "aliyun_v4_request"
 	signatureHexLen = 2 * sha256.Size
 )
 

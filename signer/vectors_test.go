@@ -230,7 +230,7 @@ func TestVectorsV4Query(t *testing.T) {
 	}{
 		{
 			id: "V4-Q1", target: hangzhou, creds: static, unix: 1702781677, expires: 599 * time.Second,
-			query: v4UserQuery + "&x-oss-credential=ak%2F20231217%2Fcn-hangzhou%2Foss%2Faliyun_v4_request&x-oss-date=20231217T025437Z&x-oss-expires=599&x-oss-signature-version=OSS4-HMAC-SHA256",
+			query:     v4UserQuery + "&x-oss-credential=ak%2F20231217%2Fcn-hangzhou%2Foss%2Faliyun_v4_request&x-oss-date=20231217T025437Z&x-oss-expires=599&x-oss-signature-version=OSS4-HMAC-SHA256",
 			hash:      "48814c11f278d51662015bf2f896b66ca10b6de0187ed8d952e341bbce0aa336",
 			signature: "a39966c61718be0d5b14e668088b3fa07601033f6518ac7b523100014269c0fe",
 		},
