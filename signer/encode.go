@@ -55,14 +55,21 @@ func appendHex(dst, b []byte) []byte {
 	return dst
 }
 
-// lower returns s in ASCII lower case, without allocating when it already is.
-func lower(s string) string {
+// lower returns s in ASCII lower case, without allocating when it already is. (ASCII only:
+// strings.ToLower would link the Unicode case tables into the wasm.)
+func lower(s string) string { return mapASCII(s, 'A', 'Z', 'a'-'A') }
+
+// upper returns s in ASCII upper case, without allocating when it already is.
+func upper(s string) string { return mapASCII(s, 'a', 'z', 256-('a'-'A')) }
+
+// mapASCII adds delta (mod 256) to every byte in [from, to].
+func mapASCII(s string, from, to byte, delta byte) string {
 	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
+		if from <= s[i] && s[i] <= to {
 			b := []byte(s)
 			for j := i; j < len(b); j++ {
-				if 'A' <= b[j] && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
+				if from <= b[j] && b[j] <= to {
+					b[j] += delta
 				}
 			}
 			return string(b)

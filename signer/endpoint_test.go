@@ -118,3 +118,8 @@ func TestPresignExpiry(t *testing.T) {
 		})
 	}
 }
+
+func TestTargetValidate(t *testing.T) {
+	assert.NoError(t, signer.Target{Region: "oss-cn-hangzhou", Endpoint: "https://img.example.com", CNAME: true}.Validate())
+	assert.ErrorIs(t, signer.Target{Region: "cn-hangzhou", Endpoint: "ftp://x"}.Validate(), &signer.Error{Code: signer.CodeInvalidEndpoint})
+}

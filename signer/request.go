@@ -111,7 +111,7 @@ func prepare(r *Request, e *endpoint) (*prepared, error) {
 }
 
 func validMethod(m string) (string, error) {
-	switch u := strings.ToUpper(m); u {
+	switch u := upper(m); u {
 	case "GET", "PUT", "HEAD", "POST", "DELETE":
 		return u, nil
 	}

@@ -36,6 +36,13 @@ type Target struct {
 	EncodeSlash bool
 }
 
+// Validate reports whether t is usable, so that a configuration mistake surfaces when a client
+// is set up rather than at its first signature.
+func (t Target) Validate() error {
+	_, err := t.resolve()
+	return err
+}
+
 type addressing uint8
 
 const (
@@ -123,12 +130,12 @@ func bareRegion(region string) (string, error) {
 func parseEndpoint(raw string) (scheme, host string, err error) {
 	scheme, host = "https", raw
 	if i := strings.Index(raw, "://"); i >= 0 {
-		scheme, host = strings.ToLower(raw[:i]), raw[i+3:]
+		scheme, host = lower(raw[:i]), raw[i+3:]
 		if scheme != "http" && scheme != "https" {
 			return "", "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw), ": the scheme must be http or https")
 		}
 	}
-	host = strings.ToLower(strings.TrimSuffix(host, "/"))
+	host = lower(strings.TrimSuffix(host, "/"))
 	if !validHostPort(host) {
 		return "", "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw),
 			": expected host[:port] with an optional http:// or https://, e.g. \"oss-cn-hangzhou.aliyuncs.com\"")

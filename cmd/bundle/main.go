@@ -1,0 +1,60 @@
+// Command bundle builds the ossign browser package into dist/: the wasm module with its .br
+// and .gz siblings, wasm_exec.js from the same Go toolchain, the ESM build (ossign.mjs), the
+// classic-script build (ossign.min.js), the type definitions and package.json. It needs Go
+// only, no Node: JS modules are joined by a small resolver and minified with tdewolff/minify.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+func main() {
+	root := flag.String("root", ".", "repository root")
+	out := flag.String("out", "dist", "output directory")
+	flag.Parse()
+	if err := build(*root, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "bundle:", err)
+		os.Exit(1)
+	}
+}
+
+func build(root, out string) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	steps := []struct {
+		name string
+		run  func(root, out string) error
+	}{
+		{"ossign.wasm", buildWasm},
+		{"wasm_exec.js", copyWasmExec},
+		{"ossign.mjs, ossign.min.js", bundleJS},
+		{"index.d.ts, package.json", copyPackageFiles},
+		{"compressed siblings", compressAll},
+	}
+	for _, s := range steps {
+		if err := s.run(root, out); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	return report(out)
+}
+
+// report prints each artifact's size.
+func report(out string) error {
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%10d  %s\n", info.Size(), filepath.Join(out, e.Name()))
+	}
+	return nil
+}

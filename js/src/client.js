@@ -1,0 +1,180 @@
+import { OssignError } from './errors.js';
+import { loadModule } from './wasm.js';
+import { CredentialManager, credentialSource } from './credentials.js';
+import { presignRequest, requestFields, headersFrom } from './request.js';
+import { postPolicy } from './post.js';
+
+const OP_PRESIGN = 1;
+const OP_SIGN_HEADERS = 2;
+
+/**
+ * Creates a client: loads the module (once per page or worker), fetches the first credentials
+ * and validates the configuration. Bucket, region and endpoint default to what the vending
+ * response names.
+ * @param {object} options see index.d.ts
+ * @param {() => URL|string} defaultWasmURL where ossign.wasm is when options say nothing
+ */
+export async function createClientWith(options = {}, defaultWasmURL) {
+  const module = await loadModule({
+    wasmURL: options.wasmURL ?? (options.wasmModule ? undefined : defaultWasmURL()),
+    wasmModule: options.wasmModule,
+  });
+  const source = credentialSource(options.credentials, options.fetchOptions);
+  const first = await source.acquire();
+  const vended = first?.Credentials ? {} : first ?? {};
+  const config = {
+    region: options.region ?? vended.Region,
+    bucket: options.bucket ?? vended.Bucket,
+    endpoint: options.endpoint ?? vended.Endpoint,
+    prefix: vended.Prefix,
+  };
+  const { id } = module.call('newClient', {
+    region: config.region ?? '',
+    endpoint: config.endpoint ?? '',
+    pathStyle: Boolean(options.pathStyle),
+    cname: Boolean(options.cname),
+    signatureVersion: options.signatureVersion ?? 'v4',
+    slashSafe: options.slashSafe ?? true,
+    refreshMargin: options.refreshMargin ?? 0,
+  });
+  const client = new Client(module, id, config, options);
+  let pending = first;
+  client.credentials = new CredentialManager({
+    acquire: async () => {
+      if (pending) {
+        const r = pending;
+        pending = undefined;
+        return r;
+      }
+      return source.acquire();
+    },
+    refreshable: source.refreshable,
+    install: (response, nowMs) => module.call('setCredentials', id, normalize(response), nowMs),
+    now: () => client.now(),
+    retry: options.retry,
+    timers: options.timers,
+  });
+  try {
+    await client.credentials.refresh();
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  return client;
+}
+
+/** Dates and epoch numbers in an expiration become RFC 3339 strings for the wasm. */
+function normalize(response) {
+  const r = response?.Credentials ?? response;
+  for (const name of ['Expiration', 'expiration']) {
+    const v = r?.[name];
+    if (v instanceof Date || typeof v === 'number') return { ...r, [name]: new Date(v).toISOString() };
+  }
+  return response;
+}
+
+/** A signing client; see index.d.ts for the documented API. */
+export class Client {
+  constructor(module, id, config, options) {
+    this.module = module;
+    this.id = id;
+    this.bucket = config.bucket;
+    this.region = config.region;
+    this.endpoint = config.endpoint;
+    this.prefix = config.prefix;
+    this.signatureVersion = options.signatureVersion ?? 'v4';
+    this.clockOffset = options.clockOffset ?? 0;
+    this.clock = options.now ?? Date.now;
+  }
+
+  /** The signing clock: the local clock corrected by clockOffset (ms). */
+  now() {
+    return this.clock() + this.clockOffset;
+  }
+
+  /** Corrects the clock from a server Date header (after RequestTimeTooSkewed). */
+  correctClock(serverDate) {
+    const server = new Date(serverDate).getTime();
+    if (Number.isNaN(server)) throw new OssignError('InvalidArgument', `not a date: ${serverDate}`);
+    this.clockOffset = server - this.clock();
+  }
+
+  /** Presigned URL, synchronously (ali-oss's signatureUrl options). */
+  signatureUrl(key, opts) {
+    return this.presign(key, opts).url;
+  }
+
+  /** Presigned URL with the headers to send, its expiry and whether it was clamped. */
+  presign(key, opts = {}) {
+    const out = this.sign(OP_PRESIGN, presignRequest(this.bucket, key, opts));
+    return { url: out[0], method: out[1], ...headersAndExplanation(out), expiresAt: new Date(Number(out[2])), clamped: out[3] === '1' };
+  }
+
+  /** Like signatureUrl, after refreshing the credentials when a refresh is due. */
+  async asyncSignatureUrl(key, opts) {
+    await this.credentials.ready({ awaitDue: true });
+    return this.signatureUrl(key, opts);
+  }
+
+  /** Signs a request with an Authorization header: {url, method, headers}. */
+  signRequest({ method = 'GET', bucket = this.bucket, key = '', headers, query, additionalHeaders, subResources, explain } = {}) {
+    const out = this.sign(OP_SIGN_HEADERS, { method, bucket, key, headers, query, additionalHeaders, subResources, explain });
+    return { url: out[0], method: out[1], ...headersAndExplanation(out) };
+  }
+
+  /** Form fields for a browser PostObject upload: {url, fields}. */
+  postObjectFields(opts = {}) {
+    this.credentials.poke();
+    const bucket = opts.bucket ?? this.bucket;
+    const now = this.now();
+    const { conditions } = this.module.call('postConditions', this.id, now);
+    const { policy, extraFields, expiresAt } = postPolicy(bucket, opts, conditions, now, this.credentials.expiration);
+    const form = this.module.call('signPostObject', this.id, bucket, policy, now);
+    return { url: form.url, fields: { ...Object.fromEntries(form.fields), ...extraFields }, expiresAt };
+  }
+
+  /** Explains a SignatureDoesNotMatch from OSS's StringToSign / CanonicalRequest. */
+  diagnose(explanation, stringToSign, canonicalRequest = '') {
+    return this.module.call('diagnose', explanation, stringToSign, canonicalRequest);
+  }
+
+  /** The credentials' state: {hasCredentials, expired, expiration, refreshAt, remaining, refreshDue}. */
+  credentialStatus() {
+    return this.module.call('credentialStatus', this.id, this.now());
+  }
+
+  /** Fetches new credentials now. */
+  refreshCredentials() {
+    return this.credentials.refresh();
+  }
+
+  /** Listens for 'credentialschange' or 'credentialserror'. */
+  on(type, listener) {
+    this.credentials.addEventListener(type, listener);
+    return this;
+  }
+
+  /** Stops listening. */
+  off(type, listener) {
+    this.credentials.removeEventListener(type, listener);
+    return this;
+  }
+
+  /** Forgets the credentials and stops refreshing. */
+  close() {
+    this.credentials?.close();
+    this.module.call('closeClient', this.id);
+  }
+
+  sign(op, request) {
+    this.credentials.poke();
+    return this.module.sign(op, this.id, this.now(), requestFields(request));
+  }
+}
+
+function headersAndExplanation(out) {
+  const { headers, next } = headersFrom(out, 4);
+  if (out.length <= next) return { headers };
+  const [version, canonicalRequest, stringToSign, signature] = out.slice(next);
+  return { headers, explanation: { version, canonicalRequest, stringToSign, signature } };
+}

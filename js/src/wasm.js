@@ -1,0 +1,104 @@
+import { OssignError } from './errors.js';
+
+// One instance of the module per realm (page or worker): every client shares it and keeps its
+// own credentials inside it.
+let loading;
+
+/**
+ * Loads ossign.wasm once. `wasmModule` (a WebAssembly.Module or the bytes) wins over `wasmURL`.
+ * @param {{wasmURL?: string|URL, wasmModule?: WebAssembly.Module|BufferSource}} source
+ * @returns {Promise<WasmModule>}
+ */
+export function loadModule(source) {
+  loading ??= instantiate(source).catch((err) => {
+    loading = undefined; // let a later call try again
+    throw err;
+  });
+  return loading;
+}
+
+async function instantiate({ wasmURL, wasmModule }) {
+  const Go = globalThis.Go;
+  if (typeof Go !== 'function') {
+    throw new OssignError('LoadFailed', 'the Go wasm runtime (wasm_exec.js) is not loaded: use the built ossign.mjs or ossign.min.js, which include it');
+  }
+  const go = new Go();
+  const instance = await instantiateWith(go.importObject, wasmURL, wasmModule);
+  const api = await new Promise((resolve, reject) => {
+    globalThis.__ossignInit = resolve;
+    go.run(instance).then(() => reject(new OssignError('LoadFailed', 'ossign.wasm exited before it was ready')), reject);
+  });
+  delete globalThis.__ossignInit;
+  return new WasmModule(api, instance.exports);
+}
+
+async function instantiateWith(imports, wasmURL, wasmModule) {
+  if (wasmModule instanceof WebAssembly.Module) return WebAssembly.instantiate(wasmModule, imports);
+  if (wasmModule) return (await WebAssembly.instantiate(wasmModule, imports)).instance;
+  if (!wasmURL) throw new OssignError('LoadFailed', 'no wasmURL or wasmModule given');
+  let response;
+  try {
+    response = await fetch(wasmURL);
+  } catch (cause) {
+    throw new OssignError('LoadFailed', `could not fetch ${wasmURL}: ${cause?.message ?? cause}`, { cause });
+  }
+  if (!response.ok) throw new OssignError('LoadFailed', `could not fetch ${wasmURL}: HTTP ${response.status}`, { status: response.status });
+  try {
+    return (await WebAssembly.instantiateStreaming(response.clone(), imports)).instance;
+  } catch {
+    // Servers that send ossign.wasm without Content-Type: application/wasm defeat streaming.
+    return (await WebAssembly.instantiate(await response.arrayBuffer(), imports)).instance;
+  }
+}
+
+const NUL = '\0';
+
+/** The loaded module: the syscall/js API for setup calls and the export fast path for signing. */
+export class WasmModule {
+  constructor(api, exports) {
+    this.api = api;
+    this.exports = exports;
+    this.encoder = new TextEncoder();
+    this.decoder = new TextDecoder();
+    this.capacity = 0;
+    this.view = undefined;
+  }
+
+  /** Calls a setup function; a {error} result becomes a thrown OssignError. */
+  call(name, ...args) {
+    const result = this.api[name](...args);
+    if (result && result.error) throw new OssignError(result.error.code, result.error.message);
+    return result;
+  }
+
+  /**
+   * Signs through the fast path: fields go in NUL-separated, the result comes out the same way.
+   * @param {number} op 1 presign, 2 header signing
+   * @param {number} client client id
+   * @param {number} nowMs signing time
+   * @param {string[]} fields request fields (see wasm/fastpath.go)
+   * @returns {string[]} result fields
+   */
+  sign(op, client, nowMs, fields) {
+    for (const f of fields) {
+      if (f.includes(NUL)) throw new OssignError('InvalidArgument', 'a key, header or query value contains a NUL character, which ossign cannot sign');
+    }
+    const text = fields.join(NUL) + NUL;
+    const x = this.exports;
+    if (text.length * 3 > this.capacity) {
+      this.capacity = Math.max(text.length * 3, 16384);
+      x.ossign_reserve(this.capacity);
+    }
+    const { written } = this.encoder.encodeInto(text, this.bytes(x.ossign_buffer(), this.capacity));
+    const n = x.ossign_sign(op, client, nowMs, written);
+    const out = this.decoder.decode(this.bytes(x.ossign_buffer(), Math.abs(n))).split(NUL);
+    if (n < 0) throw new OssignError(out[0], out[1]);
+    return out;
+  }
+
+  bytes(ptr, length) {
+    const buffer = this.exports.mem.buffer;
+    if (this.view?.buffer !== buffer) this.view = new Uint8Array(buffer);
+    return this.view.subarray(ptr, ptr + length);
+  }
+}

@@ -1,0 +1,115 @@
+// The wasm module, loaded in Node through the ESM build, signs the spec's vectors
+// (shared/spec/oss-signing.md §6): the same bytes as the Go signer and the official SDKs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ossign, staticClient } from './helpers.mjs';
+
+const ak = { AccessKeyId: 'ak', AccessKeySecret: 'sk' };
+const v4Queries = { param1: 'value1', '+param1': 'value3', '|param1': 'value4', '+param2': null, '|param2': null, param2: null };
+const v4Headers = { 'x-oss-head1': 'value', abc: 'value', ZAbc: 'value', XYZ: 'value' };
+const hangzhou = { region: 'cn-hangzhou', endpoint: 'http://oss-cn-hangzhou.aliyuncs.com', bucket: 'bucket' };
+
+const v4QueryCases = [
+  { id: 'V4-Q1', unix: 1702781677, creds: ak, signature: 'a39966c61718be0d5b14e668088b3fa07601033f6518ac7b523100014269c0fe' },
+  { id: 'V4-Q2', unix: 1702785388, creds: { ...ak, SecurityToken: 'token', Expiration: '2030-01-01T00:00:00Z' }, signature: '3817ac9d206cd6dfc90f1c09c00be45005602e55898f26f5ddb06d7892e1f8b5' },
+  { id: 'V4-Q3', unix: 1702783809, creds: ak, additionalHeaders: ['ZAbc', 'abc'], signature: '6bd984bfe531afb6db1f7550983a741b103a8c58e5e14f83ea474c2322dfa2b7' },
+];
+
+for (const c of v4QueryCases) {
+  test(c.id, async () => {
+    const client = await staticClient({ ...hangzhou, credentials: c.creds }, c.unix * 1000);
+    try {
+      const p = client.presign('1234+-/123/1.txt', {
+        method: 'PUT', expires: 599, queries: v4Queries, headers: v4Headers,
+        'Content-Type': 'application/octet-stream', additionalHeaders: c.additionalHeaders, explain: true,
+      });
+      const url = new URL(p.url);
+      assert.equal(url.pathname, '/1234%2B-/123/1.txt');
+      assert.equal(url.searchParams.get('x-oss-signature'), c.signature, 'stage: signature');
+      assert.equal(url.searchParams.get('x-oss-expires'), '599');
+      assert.equal(p.explanation.signature, c.signature);
+      assert.equal(p.headers['Content-Type'], 'application/octet-stream', 'the headers to send include the signed type');
+      assert.equal(p.expiresAt.getTime(), (c.unix + 599) * 1000);
+    } finally {
+      client.close();
+    }
+  });
+}
+
+test('V1-Q2 with security token', async () => {
+  const client = await staticClient({ ...hangzhou, signatureVersion: 'v1', credentials: { ...ak, SecurityToken: 'token', Expiration: '2030-01-01T00:00:00Z' } }, (1699808204 - 900) * 1000);
+  try {
+    const url = client.signatureUrl('key+123', { expires: 900, subResource: { versionId: 'versionId' } });
+    assert.equal(url, 'http://bucket.oss-cn-hangzhou.aliyuncs.com/key%2B123?Expires=1699808204&OSSAccessKeyId=ak&Signature=jzKYRrM5y6Br0dRFPaTGOsbrDhY%3D&security-token=token&versionId=versionId');
+  } finally {
+    client.close();
+  }
+});
+
+test('V4-H1 header form', async () => {
+  const client = await staticClient({ ...hangzhou, credentials: ak }, 1702743657 * 1000);
+  try {
+    const r = client.signRequest({
+      method: 'PUT', key: '1234+-/123/1.txt', query: v4Queries,
+      headers: { ...v4Headers, 'content-type': 'text/plain', 'x-oss-content-sha256': 'UNSIGNED-PAYLOAD' },
+    });
+    assert.equal(r.headers.Authorization, 'OSS4-HMAC-SHA256 Credential=ak/20231216/cn-hangzhou/oss/aliyun_v4_request,Signature=e21d18daa82167720f9b1047ae7e7f1ce7cb77a31e8203a7d5f4624fa0284afe');
+    assert.equal(r.headers['x-oss-date'], '20231216T162057Z');
+  } finally {
+    client.close();
+  }
+});
+
+test('PostObject-V4', async () => {
+  const client = await staticClient({ region: 'cn-hangzhou', bucket: 'examplebucket', credentials: ak }, Date.UTC(2023, 11, 3, 12, 12, 12));
+  try {
+    const form = client.postObjectFields({ keyPrefix: 'users/42/', contentLengthRange: [1, 1024], expires: 2868 });
+    const policy = JSON.parse(Buffer.from(form.fields.policy, 'base64').toString());
+    assert.equal(policy.expiration, '2023-12-03T13:00:00.000Z');
+    assert.deepEqual(policy.conditions.slice(0, 4), [
+      { bucket: 'examplebucket' },
+      { 'x-oss-signature-version': 'OSS4-HMAC-SHA256' },
+      { 'x-oss-credential': 'ak/20231203/cn-hangzhou/oss/aliyun_v4_request' },
+      { 'x-oss-date': '20231203T121212Z' },
+    ]);
+    assert.equal(form.fields['x-oss-credential'], 'ak/20231203/cn-hangzhou/oss/aliyun_v4_request');
+    assert.match(form.fields['x-oss-signature'], /^[0-9a-f]{64}$/);
+    assert.equal(form.url, 'https://examplebucket.oss-cn-hangzhou.aliyuncs.com/');
+  } finally {
+    client.close();
+  }
+});
+
+test('errors carry a code and no secret', async () => {
+  const secret = 'SECRET-never-in-messages';
+  const client = await staticClient({ ...hangzhou, credentials: { AccessKeyId: 'STS.x', AccessKeySecret: secret, SecurityToken: 'tok', Expiration: '2023-12-17T03:00:00Z' } }, 1702781677 * 1000);
+  try {
+    assert.throws(() => client.signatureUrl('/leading-slash'), (e) => e instanceof ossign.OssignError && e.code === 'InvalidObjectName' && !e.message.includes(secret));
+    assert.throws(() => client.signatureUrl('k', { method: 'PATCH' }), { code: 'InvalidMethod' });
+    assert.throws(() => client.signatureUrl('k', { expires: 604801 }), { code: 'InvalidExpiry' });
+    const p = client.presign('k', { expires: 3600 });
+    assert.equal(p.clamped, true, 'clamped to the token expiry');
+    assert.equal(p.expiresAt.toISOString(), '2023-12-17T03:00:00.000Z');
+  } finally {
+    client.close();
+  }
+  await assert.rejects(
+    ossign.createClient({ wasmModule: (await import('./helpers.mjs')).wasmModule, region: 'CN', credentials: ak }),
+    { code: 'InvalidRegion' },
+  );
+});
+
+test('clients sharing the module keep their credentials apart', async () => {
+  const now = 1702781677 * 1000;
+  const a = await staticClient({ ...hangzhou, credentials: { AccessKeyId: 'ak-a', AccessKeySecret: 'sk-a' } }, now);
+  const b = await staticClient({ ...hangzhou, credentials: { AccessKeyId: 'ak-b', AccessKeySecret: 'sk-b' } }, now);
+  try {
+    assert.match(a.signatureUrl('k'), /x-oss-credential=ak-a%2F/);
+    assert.match(b.signatureUrl('k'), /x-oss-credential=ak-b%2F/);
+    b.close();
+    assert.throws(() => b.signatureUrl('k'), { code: 'ClientClosed' });
+    assert.match(a.signatureUrl('k'), /x-oss-credential=ak-a%2F/);
+  } finally {
+    a.close();
+  }
+});

@@ -1,0 +1,54 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+	"time"
+
+	"github.com/ossign/ossign/signer"
+)
+
+const codeVendingFailed signer.ErrorCode = "VendingFailed"
+
+// credentialsFrom reads credentials from a parsed vending or STS response. Field names follow
+// the credentials-go URI format (AccessKeyId, AccessKeySecret, SecurityToken, Expiration), the
+// STS AssumeRole response (the same inside "Credentials"), or ali-oss's camelCase
+// (accessKeyId, accessKeySecret, stsToken or securityToken, expiration).
+func credentialsFrom(v js.Value) (signer.Credentials, error) {
+	if v.Type() != js.TypeObject {
+		return signer.Credentials{}, &signer.Error{Code: signer.CodeMissingCredentials, Message: "the credentials are not an object"}
+	}
+	if code := str(v, "Code"); code != "" && code != "Success" {
+		return signer.Credentials{}, &signer.Error{Code: codeVendingFailed,
+			Message: "the vending endpoint answered Code " + code + ": " + str(v, "Message")}
+	}
+	if nested := v.Get("Credentials"); nested.Type() == js.TypeObject {
+		v = nested
+	}
+	c := signer.Credentials{
+		AccessKeyID:     firstString(v, "AccessKeyId", "accessKeyId"),
+		AccessKeySecret: firstString(v, "AccessKeySecret", "accessKeySecret"),
+		SecurityToken:   firstString(v, "SecurityToken", "securityToken", "stsToken"),
+	}
+	if exp := firstString(v, "Expiration", "expiration"); exp != "" {
+		t, err := time.Parse(time.RFC3339, exp)
+		if err != nil {
+			return c, &signer.Error{Code: signer.CodeInvalidCredentials,
+				Message: "Expiration " + exp + " is not an RFC 3339 time such as 2026-01-01T00:15:00Z"}
+		}
+		c.Expiration = t
+	} else if c.SecurityToken != "" {
+		return c, &signer.Error{Code: signer.CodeInvalidCredentials, Message: "STS credentials came without their Expiration"}
+	}
+	return c, nil
+}
+
+func firstString(v js.Value, names ...string) string {
+	for _, n := range names {
+		if s := str(v, n); s != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,201 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"syscall/js"
+	"time"
+
+	"github.com/ossign/ossign/signer"
+)
+
+// api builds the object handed to the JS loader. Its functions are created once and live as
+// long as the module, so none needs releasing. Each returns a plain object; failures come back
+// as {error: {code, message}}, which the JS package turns into an Error with .code.
+func api() js.Value {
+	fns := map[string]func(args []js.Value) any{
+		"newClient":        newClient,
+		"closeClient":      closeClient,
+		"setCredentials":   setCredentials,
+		"credentialStatus": credentialStatus,
+		"postConditions":   postConditions,
+		"signPostObject":   signPostObject,
+		"diagnose":         diagnose,
+	}
+	obj := js.Global().Get("Object").New()
+	for name, fn := range fns {
+		obj.Set(name, js.FuncOf(func(_ js.Value, args []js.Value) any {
+			if len(args) < minArgs[name] {
+				return errorValue(&signer.Error{Code: codeBadCall, Message: name + ": missing arguments"})
+			}
+			return fn(args)
+		}))
+	}
+	return obj
+}
+
+// minArgs is how many arguments each API function needs.
+var minArgs = map[string]int{
+	"newClient": 1, "closeClient": 1, "setCredentials": 3, "credentialStatus": 2,
+	"postConditions": 2, "signPostObject": 4, "diagnose": 3,
+}
+
+const codeBadCall signer.ErrorCode = "InvalidArgument"
+
+// newClient(config) → {id}: config {region, endpoint, pathStyle, cname, signatureVersion,
+// slashSafe, refreshMargin (ms)}.
+func newClient(args []js.Value) any {
+	cfg := args[0]
+	t := signer.Target{
+		Region:      str(cfg, "region"),
+		Endpoint:    str(cfg, "endpoint"),
+		PathStyle:   cfg.Get("pathStyle").Truthy(),
+		CNAME:       cfg.Get("cname").Truthy(),
+		Version:     signer.Version(str(cfg, "signatureVersion")),
+		EncodeSlash: cfg.Get("slashSafe").Type() == js.TypeBoolean && !cfg.Get("slashSafe").Bool(),
+	}
+	if err := t.Validate(); err != nil {
+		return errorValue(err)
+	}
+	var margin time.Duration
+	if m := cfg.Get("refreshMargin"); m.Type() == js.TypeNumber {
+		margin = time.Duration(m.Float()) * time.Millisecond
+	}
+	nextClientID++
+	clients[nextClientID] = &client{target: t, margin: margin}
+	return object("id", nextClientID)
+}
+
+// closeClient(id) forgets the client's credentials.
+func closeClient(args []js.Value) any {
+	delete(clients, int32(args[0].Int()))
+	return js.Undefined()
+}
+
+// setCredentials(id, response, nowMs) → {expiration, refreshAt} (ms since the epoch, 0 =
+// never). response is a parsed vending response (credentials-go URI format, flat), a raw STS
+// AssumeRole response ({Credentials: {...}}), or {accessKeyId, accessKeySecret, stsToken |
+// securityToken, expiration}. Invalid or already expired credentials are refused and the
+// client keeps its previous ones.
+func setCredentials(args []js.Value) any {
+	c, err := lookupClient(int32(args[0].Int()))
+	if err != nil {
+		return errorValue(err)
+	}
+	now := msToTime(args[2].Float())
+	creds, err := credentialsFrom(args[1])
+	if err == nil {
+		err = creds.Validate(now)
+	}
+	if err != nil {
+		return errorValue(err)
+	}
+	c.creds, c.obtainedAt = creds, now
+	return object("expiration", timeToMs(creds.Expiration), "refreshAt", timeToMs(creds.RefreshAt(now, c.margin)))
+}
+
+// credentialStatus(id, nowMs) → {hasCredentials, expired, expiration, refreshAt, remaining, refreshDue}.
+func credentialStatus(args []js.Value) any {
+	c, err := lookupClient(int32(args[0].Int()))
+	if err != nil {
+		return errorValue(err)
+	}
+	now := msToTime(args[1].Float())
+	has := c.creds.AccessKeyID != ""
+	remaining := 0.0
+	if has && !c.creds.Expiration.IsZero() {
+		remaining = float64(c.creds.Expiration.Sub(now).Milliseconds())
+	}
+	return object(
+		"hasCredentials", has,
+		"expired", has && c.creds.Expired(now),
+		"expiration", timeToMs(c.creds.Expiration),
+		"refreshAt", timeToMs(c.creds.RefreshAt(c.obtainedAt, c.margin)),
+		"remaining", remaining,
+		"refreshDue", !has || c.creds.RefreshDue(c.obtainedAt, now, c.margin),
+	)
+}
+
+// postConditions(id, nowMs) → [[name, value], …]: the exact conditions a V4 PostObject policy
+// signed at nowMs must contain.
+func postConditions(args []js.Value) any {
+	c, err := lookupClient(int32(args[0].Int()))
+	if err != nil {
+		return errorValue(err)
+	}
+	conds, err := signer.PostPolicyConditions(c.target, c.creds, msToTime(args[1].Float()))
+	if err != nil {
+		return errorValue(err)
+	}
+	return object("conditions", pairs(conds))
+}
+
+// signPostObject(id, bucket, policyJSON, nowMs) → {url, fields: [[name, value], …], explanation}.
+func signPostObject(args []js.Value) any {
+	c, err := lookupClient(int32(args[0].Int()))
+	if err != nil {
+		return errorValue(err)
+	}
+	form, err := signer.SignPostObject(c.target, c.creds, args[1].String(), []byte(args[2].String()), msToTime(args[3].Float()))
+	if err != nil {
+		return errorValue(err)
+	}
+	return object("url", form.URL, "fields", pairs(form.Fields), "explanation", explanationValue(form.Explanation))
+}
+
+// diagnose(explanation, stringToSign, canonicalRequest) → {compared, summary, differences}.
+func diagnose(args []js.Value) any {
+	x := args[0]
+	d := signer.Diagnose(signer.Explanation{
+		Version:          signer.Version(str(x, "version")),
+		CanonicalRequest: str(x, "canonicalRequest"),
+		StringToSign:     str(x, "stringToSign"),
+		Signature:        str(x, "signature"),
+	}, stringOr(args[1]), stringOr(args[2]))
+	diffs := make([]any, len(d.Differences))
+	for i, f := range d.Differences {
+		diffs[i] = object("part", f.Part, "ours", f.Ours, "theirs", f.Theirs, "hint", f.Hint)
+	}
+	return object("compared", d.Compared, "summary", d.Summary, "differences", diffs)
+}
+
+func explanationValue(x signer.Explanation) js.Value {
+	return object("version", string(x.Version), "canonicalRequest", x.CanonicalRequest,
+		"stringToSign", x.StringToSign, "signature", x.Signature)
+}
+
+func pairs(ps []signer.Param) []any {
+	out := make([]any, len(ps))
+	for i, p := range ps {
+		out[i] = []any{p.Name, p.Value}
+	}
+	return out
+}
+
+// object builds a JS object from alternating names and values.
+func object(kv ...any) js.Value {
+	o := js.Global().Get("Object").New()
+	for i := 0; i+1 < len(kv); i += 2 {
+		o.Set(kv[i].(string), kv[i+1])
+	}
+	return o
+}
+
+func errorValue(err error) js.Value {
+	var se *signer.Error
+	if !errors.As(err, &se) {
+		se = &signer.Error{Code: codeBadCall, Message: err.Error()}
+	}
+	return object("error", object("code", string(se.Code), "message", se.Message))
+}
+
+// str reads a string property; anything else reads as "".
+func str(v js.Value, name string) string { return stringOr(v.Get(name)) }
+
+func stringOr(v js.Value) string {
+	if v.Type() != js.TypeString {
+		return ""
+	}
+	return v.String()
+}
