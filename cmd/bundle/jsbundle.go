@@ -161,4 +161,3 @@ func minifyJS(code string) ([]byte, error) {
 	}
 	return out.Bytes(), nil
 }
-
