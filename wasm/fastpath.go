@@ -4,6 +4,7 @@ package main
 
 import (
 	"strconv"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -12,7 +13,8 @@ import (
 
 // The signing fast path. A syscall/js call costs tens of microseconds, a //go:wasmexport call
 // a few nanoseconds, so the hot calls pass their request as NUL-separated UTF-8 fields in a
-// buffer of linear memory and get their result back the same way.
+// buffer of linear memory and get their result back the same way. Requests whose strings
+// contain a NUL take the syscall/js "sign" function instead, with the same fields as an array.
 //
 // Request fields, each ending in a NUL (the op, client and time are arguments):
 //
@@ -51,30 +53,47 @@ func ossignReserve(n int32) int32 {
 //
 //go:wasmexport ossign_sign
 func ossignSign(op, id int32, nowMs float64, n int32) int32 {
-	out, err := signFast(op, id, msToTime(nowMs), ioBuf[:n])
+	in := strings.Split(string(ioBuf[:n]), "\x00")
+	out, err := signFields(op, id, msToTime(nowMs), in[:len(in)-1])
 	if err != nil {
-		code, msg := string(codeBadCall), err.Error()
-		if se, ok := err.(*signer.Error); ok {
-			code = string(se.Code)
-		}
-		return -writeResult(fieldWriter{}.add(code).add(msg))
+		return -writeResult(errorFields(err))
 	}
 	return writeResult(out)
 }
 
-func writeResult(w fieldWriter) int32 {
-	if len(w.buf) > len(ioBuf) {
-		ioBuf = make([]byte, len(w.buf))
+func writeResult(fields []string) int32 {
+	n := len(fields) - 1
+	for _, f := range fields {
+		n += len(f)
 	}
-	return int32(copy(ioBuf, w.buf))
+	if n > len(ioBuf) {
+		ioBuf = make([]byte, n)
+	}
+	b := ioBuf[:0]
+	for i, f := range fields {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, f...)
+	}
+	return int32(n)
 }
 
-func signFast(op, id int32, now time.Time, in []byte) (fieldWriter, error) {
+func errorFields(err error) []string {
+	code := string(codeBadCall)
+	if se, ok := err.(*signer.Error); ok {
+		code = string(se.Code)
+	}
+	return []string{code, err.Error()}
+}
+
+// signFields signs the request fields for client id at now and returns the result fields.
+func signFields(op, id int32, now time.Time, fields []string) ([]string, error) {
 	c, err := lookupClient(id)
 	if err != nil {
-		return fieldWriter{}, err
+		return nil, err
 	}
-	r := fieldReader{in: in}
+	r := fieldReader{fields: fields}
 	req := signer.Request{Method: r.next(), Bucket: r.next(), Key: r.next()}
 	if ms := r.next(); ms != "" {
 		req.Expires = time.Duration(r.atoi(ms)) * time.Millisecond
@@ -100,7 +119,7 @@ func signFast(op, id int32, now time.Time, in []byte) (fieldWriter, error) {
 		req.SubResources = append(req.SubResources, r.next())
 	}
 	if r.bad {
-		return fieldWriter{}, &signer.Error{Code: codeBadCall, Message: "malformed request buffer"}
+		return nil, &signer.Error{Code: codeBadCall, Message: "malformed request fields"}
 	}
 
 	var w fieldWriter
@@ -109,19 +128,19 @@ func signFast(op, id int32, now time.Time, in []byte) (fieldWriter, error) {
 	case opPresign:
 		p, err := signer.Presign(target, c.creds, req, now)
 		if err != nil {
-			return w, err
+			return nil, err
 		}
 		w = w.add(p.URL).add(p.Method).add(strconv.FormatInt(p.Expiration.UnixMilli(), 10)).add(flag(p.Clamped)).headers(p.Headers)
 		x = p.Explanation
 	case opSignHeaders:
 		s, err := signer.SignHeaders(target, c.creds, req, now)
 		if err != nil {
-			return w, err
+			return nil, err
 		}
 		w = w.add(s.URL).add(s.Method).add("0").add("0").headers(s.Headers)
 		x = s.Explanation
 	default:
-		return w, &signer.Error{Code: codeBadCall, Message: "unknown operation"}
+		return nil, &signer.Error{Code: codeBadCall, Message: "unknown operation"}
 	}
 	if explain {
 		w = w.add(string(x.Version)).add(x.CanonicalRequest).add(x.StringToSign).add(x.Signature)
@@ -136,26 +155,31 @@ func flag(b bool) string {
 	return "0"
 }
 
-// fieldReader reads NUL-separated fields; bad records a malformed buffer.
+// fieldReader reads request fields; bad records missing or malformed ones.
 type fieldReader struct {
-	in  []byte
-	bad bool
+	fields []string
+	bad    bool
 }
 
-// next returns the next field; every field ends in a NUL.
 func (r *fieldReader) next() string {
-	for i, c := range r.in {
-		if c == 0 {
-			s := string(r.in[:i])
-			r.in = r.in[i+1:]
-			return s
-		}
+	if len(r.fields) == 0 {
+		r.bad = true
+		return ""
 	}
-	r.bad = true
-	return ""
+	s := r.fields[0]
+	r.fields = r.fields[1:]
+	return s
 }
 
-func (r *fieldReader) count() int { return r.atoi(r.next()) }
+// count reads a list length, which cannot exceed the fields left.
+func (r *fieldReader) count() int {
+	n := r.atoi(r.next())
+	if n > len(r.fields) {
+		r.bad = true
+		return 0
+	}
+	return n
+}
 
 func (r *fieldReader) atoi(s string) int {
 	n, err := strconv.Atoi(s)
@@ -166,16 +190,10 @@ func (r *fieldReader) atoi(s string) int {
 	return n
 }
 
-// fieldWriter builds NUL-separated fields.
-type fieldWriter struct{ buf []byte }
+// fieldWriter collects result fields.
+type fieldWriter []string
 
-func (w fieldWriter) add(s string) fieldWriter {
-	if len(w.buf) > 0 {
-		w.buf = append(w.buf, 0)
-	}
-	w.buf = append(w.buf, s...)
-	return w
-}
+func (w fieldWriter) add(s string) fieldWriter { return append(w, s) }
 
 func (w fieldWriter) headers(hs []signer.Header) fieldWriter {
 	w = w.add(strconv.Itoa(len(hs)))

@@ -22,6 +22,7 @@ func api() js.Value {
 		"postConditions":   postConditions,
 		"signPostObject":   signPostObject,
 		"diagnose":         diagnose,
+		"sign":             signJS,
 	}
 	obj := js.Global().Get("Object").New()
 	for name, fn := range fns {
@@ -38,7 +39,7 @@ func api() js.Value {
 // minArgs is how many arguments each API function needs.
 var minArgs = map[string]int{
 	"newClient": 1, "closeClient": 1, "setCredentials": 3, "credentialStatus": 2,
-	"postConditions": 2, "signPostObject": 4, "diagnose": 3,
+	"postConditions": 2, "signPostObject": 4, "diagnose": 3, "sign": 4,
 }
 
 const codeBadCall signer.ErrorCode = "InvalidArgument"
@@ -158,6 +159,25 @@ func diagnose(args []js.Value) any {
 		diffs[i] = object("part", f.Part, "ours", f.Ours, "theirs", f.Theirs, "hint", f.Hint)
 	}
 	return object("compared", d.Compared, "summary", d.Summary, "differences", diffs)
+}
+
+// sign(op, id, nowMs, fields) → {fields}: the fast path's signing through syscall/js, for
+// requests whose strings contain a NUL (see fastpath.go).
+func signJS(args []js.Value) any {
+	in := args[3]
+	fields := make([]string, in.Length())
+	for i := range fields {
+		fields[i] = in.Index(i).String()
+	}
+	out, err := signFields(int32(args[0].Int()), int32(args[1].Int()), msToTime(args[2].Float()), fields)
+	if err != nil {
+		return errorValue(err)
+	}
+	list := make([]any, len(out))
+	for i, f := range out {
+		list[i] = f
+	}
+	return object("fields", list)
 }
 
 func explanationValue(x signer.Explanation) js.Value {

@@ -113,3 +113,16 @@ test('clients sharing the module keep their credentials apart', async () => {
     a.close();
   }
 });
+
+test('the syscall/js path signs what the fast path signs, NUL included', async () => {
+  const client = await staticClient({ ...hangzhou, credentials: ak }, 1702781677 * 1000);
+  try {
+    const fields = ['PUT', 'bucket', 'a b+c', '60000', '1', '', '1', 'Content-Type', 'text/plain', '1', 'versionId', 'v', '0', '0'];
+    assert.deepEqual(client.module.signSlow(1, client.id, 1702781677000, fields), client.module.sign(1, client.id, 1702781677000, fields));
+    const url = new URL(client.signatureUrl('a\0b'));
+    assert.equal(url.pathname, '/a%00b');
+    assert.match(url.searchParams.get('x-oss-signature'), /^[0-9a-f]{64}$/);
+  } finally {
+    client.close();
+  }
+});
