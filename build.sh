@@ -15,6 +15,29 @@ FUZZ_TARGETS=(
 )
 FUZZ_TIME=${FUZZ_TIME:-10s}
 
+# ensure_chromium installs Debian's chromium when it is missing (the browser tests need it).
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return
+  echo "== installing chromium (apt-get)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}
+
+# ensure_node_modules installs the JS dev dependencies (ali-oss, esbuild) from the lockfile.
+ensure_node_modules() {
+  if [ ! -d js/node_modules ] || [ js/package-lock.json -nt js/node_modules ]; then
+    echo "== npm ci (js/)"
+    (cd js && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+cmd_build() {
+  echo "== building dist/"
+  go run ./cmd/bundle -out dist
+}
+
 usage() {
   cat <<'USAGE'
 usage: ./build.sh <command>
@@ -26,8 +49,12 @@ USAGE
 }
 
 cmd_test() {
+  ensure_chromium
+  ensure_node_modules
+  cmd_build
   echo "== go vet"
   go vet ./...
+  GOOS=js GOARCH=wasm go vet ./wasm
   echo "== gofmt"
   local unformatted
   unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
@@ -37,6 +64,8 @@ cmd_test() {
   fi
   echo "== go test"
   go test -count=1 ./...
+  echo "== node --test"
+  node --test js/test/*.test.mjs
   echo "== fuzz (${FUZZ_TIME} each)"
   local entry pkg target
   for entry in "${FUZZ_TARGETS[@]}"; do
@@ -46,7 +75,14 @@ cmd_test() {
 }
 
 cmd_bench() {
+  ensure_chromium
+  ensure_node_modules
+  echo "== Go signer (native)"
   go test -run='^$' -bench=. -benchmem ./signer/...
+  echo "== Go signer compiled to wasm, run by Node"
+  PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -run='^$' -bench='Presign|SignHeader' -benchmem ./signer
+  echo "== headless Chromium: ossign next to ali-oss"
+  go test -run='^$' -bench=Chromium -benchtime=1x ./js/browsertest
 }
 
 not_yet() {
@@ -57,7 +93,7 @@ not_yet() {
 case "${1:-}" in
   test) cmd_test ;;
   bench) cmd_bench ;;
-  build) not_yet build "WebAssembly module and JS package" ;;
+  build) cmd_build ;;
   dev) not_yet dev "token-vending server" ;;
   -h|--help|help|"") usage ;;
   *) usage >&2; exit 2 ;;
