@@ -123,4 +123,6 @@ func TestWebWorker(t *testing.T) { runPage(t, "/pages/worker.html") }
 
 // A server sending ossign.wasm as application/octet-stream defeats streaming compilation; the
 // loader falls back to compiling the bytes.
-func TestWrongMIMETypeFallback(t *testing.T) { runPage(t, "/pages/script.html?wasm=/wrongmime/ossign.wasm") }
+func TestWrongMIMETypeFallback(t *testing.T) {
+	runPage(t, "/pages/script.html?wasm=/wrongmime/ossign.wasm")
+}
