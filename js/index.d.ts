@@ -43,6 +43,8 @@ export interface ClientOptions {
   bucket?: string;
   /** host[:port] with optional http(s)://: a regional endpoint, a custom domain (with cname), or an IP. */
   endpoint?: string;
+  /** https (default) or, with false, http — when the endpoint names no scheme. */
+  secure?: boolean;
   /** Put the bucket in the path instead of the host name. IP and localhost endpoints always are. */
   pathStyle?: boolean;
   /** The endpoint is a custom domain bound to the bucket. */

@@ -25,6 +25,8 @@ type Target struct {
 	// a regional endpoint ("oss-cn-hangzhou.aliyuncs.com"), a custom domain (with CNAME), or an
 	// IP / localhost endpoint (always path-style). Empty means oss-<Region>.aliyuncs.com.
 	Endpoint string
+	// Scheme is "https" (the default) or "http", used when Endpoint names no scheme.
+	Scheme string
 	// PathStyle puts the bucket in the path (https://endpoint/bucket/key) instead of the host.
 	PathStyle bool
 	// CNAME says Endpoint is a custom domain bound to the bucket: https://domain/key.
@@ -68,7 +70,14 @@ const (
 )
 
 func (t *Target) resolve() (endpoint, error) {
-	e := endpoint{version: t.Version, product: productOSS, scheme: "https", keepSlash: !t.EncodeSlash}
+	e := endpoint{version: t.Version, product: productOSS, scheme: lower(t.Scheme), keepSlash: !t.EncodeSlash}
+	switch e.scheme {
+	case "":
+		e.scheme = "https"
+	case "http", "https":
+	default:
+		return e, newError(CodeInvalidEndpoint, "invalid scheme ", strconv.Quote(t.Scheme), `: use "https" or "http"`)
+	}
 	switch e.version {
 	case "":
 		e.version = V4
@@ -92,7 +101,7 @@ func (t *Target) resolve() (endpoint, error) {
 			return e, newError(CodeInvalidEndpoint, "a CloudBox region needs its endpoint: set Endpoint to the CloudBox's data endpoint")
 		}
 		e.host = "oss-" + region + ".aliyuncs.com"
-	} else if e.scheme, e.host, err = parseEndpoint(t.Endpoint); err != nil {
+	} else if e.host, err = parseEndpoint(t.Endpoint, &e.scheme); err != nil {
 		return e, err
 	}
 	switch {
@@ -126,21 +135,22 @@ func bareRegion(region string) (string, error) {
 	return r, nil
 }
 
-// parseEndpoint splits "[scheme://]host[:port][/]" into a lower-case scheme and host[:port].
-func parseEndpoint(raw string) (scheme, host string, err error) {
-	scheme, host = "https", raw
+// parseEndpoint returns the lower-case host[:port] of "[scheme://]host[:port][/]"; a scheme
+// in raw replaces *scheme.
+func parseEndpoint(raw string, scheme *string) (string, error) {
+	host := raw
 	if i := strings.Index(raw, "://"); i >= 0 {
-		scheme, host = lower(raw[:i]), raw[i+3:]
-		if scheme != "http" && scheme != "https" {
-			return "", "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw), ": the scheme must be http or https")
+		*scheme, host = lower(raw[:i]), raw[i+3:]
+		if *scheme != "http" && *scheme != "https" {
+			return "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw), ": the scheme must be http or https")
 		}
 	}
 	host = lower(strings.TrimSuffix(host, "/"))
 	if !validHostPort(host) {
-		return "", "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw),
+		return "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw),
 			": expected host[:port] with an optional http:// or https://, e.g. \"oss-cn-hangzhou.aliyuncs.com\"")
 	}
-	return scheme, host, nil
+	return host, nil
 }
 
 func validHostPort(hp string) bool {

@@ -52,6 +52,7 @@ func TestValidationErrors(t *testing.T) {
 		{"V1 region-less default endpoint", signer.Target{Version: signer.V1}, nil, good, signer.CodeInvalidRegion, "no region"},
 		{"cloudbox without endpoint", signer.Target{Region: "cb-123"}, nil, good, signer.CodeInvalidEndpoint, "CloudBox"},
 		{"endpoint with path", signer.Target{Region: "cn-hangzhou", Endpoint: "https://oss.example.com/x"}, nil, good, signer.CodeInvalidEndpoint, "host[:port]"},
+		{"scheme ftp", signer.Target{Region: "cn-hangzhou", Scheme: "ftp"}, nil, good, signer.CodeInvalidEndpoint, `"https" or "http"`},
 		{"endpoint ftp", signer.Target{Region: "cn-hangzhou", Endpoint: "ftp://oss.example.com"}, nil, good, signer.CodeInvalidEndpoint, "http or https"},
 		{"endpoint bad port", signer.Target{Region: "cn-hangzhou", Endpoint: "127.0.0.1:99999"}, nil, good, signer.CodeInvalidEndpoint, "host[:port]"},
 		{"endpoint userinfo", signer.Target{Region: "cn-hangzhou", Endpoint: "user@host"}, nil, good, signer.CodeInvalidEndpoint, "host[:port]"},

@@ -44,13 +44,14 @@ var minArgs = map[string]int{
 
 const codeBadCall signer.ErrorCode = "InvalidArgument"
 
-// newClient(config) → {id}: config {region, endpoint, pathStyle, cname, signatureVersion,
-// slashSafe, refreshMargin (ms)}.
+// newClient(config) → {id}: config {region, endpoint, secure, pathStyle, cname,
+// signatureVersion, slashSafe, refreshMargin (ms)}.
 func newClient(args []js.Value) any {
 	cfg := args[0]
 	t := signer.Target{
 		Region:      str(cfg, "region"),
 		Endpoint:    str(cfg, "endpoint"),
+		Scheme:      scheme(cfg.Get("secure")),
 		PathStyle:   cfg.Get("pathStyle").Truthy(),
 		CNAME:       cfg.Get("cname").Truthy(),
 		Version:     signer.Version(str(cfg, "signatureVersion")),
@@ -66,6 +67,14 @@ func newClient(args []js.Value) any {
 	nextClientID++
 	clients[nextClientID] = &client{target: t, margin: margin}
 	return object("id", nextClientID)
+}
+
+// scheme maps ali-oss's secure option: false means http, anything else https.
+func scheme(secure js.Value) string {
+	if secure.Type() == js.TypeBoolean && !secure.Bool() {
+		return "http"
+	}
+	return "https"
 }
 
 // closeClient(id) forgets the client's credentials.

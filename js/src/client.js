@@ -31,6 +31,7 @@ export async function createClientWith(options = {}, defaultWasmURL) {
   const { id } = module.call('newClient', {
     region: config.region ?? '',
     endpoint: config.endpoint ?? '',
+    secure: options.secure ?? true,
     pathStyle: Boolean(options.pathStyle),
     cname: Boolean(options.cname),
     signatureVersion: options.signatureVersion ?? 'v4',

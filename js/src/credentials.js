@@ -109,7 +109,7 @@ export class CredentialManager extends EventTarget {
   refresh() {
     if (this.closed) return Promise.reject(new OssignError('ClientClosed', 'this client was closed: create a new one'));
     if (this.hasCredentials && !this.refreshable) return Promise.resolve();
-    this.inflight ??= this.run().finally(() => { this.inflight = undefined; });
+    if (!this.inflight) this.inflight = this.run().finally(() => { this.inflight = undefined; });
     return this.inflight;
   }
 

@@ -10,10 +10,12 @@ let loading;
  * @returns {Promise<WasmModule>}
  */
 export function loadModule(source) {
-  loading ??= instantiate(source).catch((err) => {
-    loading = undefined; // let a later call try again
-    throw err;
-  });
+  if (!loading) {
+    loading = instantiate(source).catch((err) => {
+      loading = undefined; // let a later call try again
+      throw err;
+    });
+  }
   return loading;
 }
 

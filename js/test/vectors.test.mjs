@@ -126,3 +126,12 @@ test('the syscall/js path signs what the fast path signs, NUL included', async (
     client.close();
   }
 });
+
+test('secure: false signs for http', async () => {
+  const client = await staticClient({ region: 'cn-hangzhou', bucket: 'examplebucket', secure: false, credentials: ak }, 1702781677 * 1000);
+  try {
+    assert.match(client.signatureUrl('k'), /^http:\/\/examplebucket\.oss-cn-hangzhou\.aliyuncs\.com\/k\?/);
+  } finally {
+    client.close();
+  }
+});
