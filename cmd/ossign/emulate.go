@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/ossign/ossign/emulator"
+)
+
+// listFlag is a repeatable flag whose values may also be comma-separated.
+type listFlag []string
+
+// String returns the values, comma-separated.
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+// Set adds the comma-separated values of one occurrence.
+func (l *listFlag) Set(v string) error {
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			*l = append(*l, item)
+		}
+	}
+	return nil
+}
+
+// defaultBucket is the bucket `ossign emulate` creates when no -bucket is given.
+const defaultBucket = "ossign-dev"
+
+// runEmulate is `ossign emulate`: it starts the local OSS + STS emulator, prints its endpoints
+// and credentials, and serves until ctx is done (SIGINT or SIGTERM).
+func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("emulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var buckets, origins, hostnames listFlag
+	var faults emulator.FaultConfig
+	dataDir := fs.String("data", "", "data directory (default: a temporary directory removed on exit)")
+	ossAddr := fs.String("addr", emulator.DefaultAddr, "OSS listen address (loopback only)")
+	stsAddr := fs.String("sts-addr", emulator.DefaultAddr, "STS listen address (loopback only)")
+	region := fs.String("region", emulator.DefaultRegion, "the buckets' region")
+	roleARN := fs.String("role-arn", emulator.DefaultRoleARN, "the role AssumeRole accepts")
+	keyID := fs.String("access-key-id", "", "root AccessKey id (default: generated; set with -access-key-secret)")
+	keySecret := fs.String("access-key-secret", "", "root AccessKey secret (default: generated)")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	fs.Var(&buckets, "bucket", "bucket to create (repeatable or comma-separated; default "+defaultBucket+")")
+	fs.Var(&origins, "origin", "allowed CORS origin, * wildcards allowed (repeatable or comma-separated; default: CORS off)")
+	fs.Var(&hostnames, "hostname", "extra host name for virtual-hosted buckets, <bucket>.<hostname> (repeatable; localhost always is one)")
+	fs.Float64Var(&faults.FailFraction, "fail", 0, "fraction of OSS requests to fail with 503 (fault injection)")
+	fs.Float64Var(&faults.DropFraction, "drop", 0, "fraction of OSS requests whose connection is dropped mid-body (fault injection)")
+	fs.DurationVar(&faults.Latency, "latency", 0, "latency added to every OSS request (fault injection)")
+	fs.DurationVar(&faults.ClockShift, "clock-shift", 0, "shift of the emulator's clock, e.g. 20m to provoke RequestTimeTooSkewed")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: ossign emulate [flags]\n\nRuns a local OSS endpoint (http) and STS endpoint (https) on loopback.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("-log-level: %v", err)
+	}
+	if len(buckets) == 0 {
+		buckets = listFlag{defaultBucket}
+	}
+	dir := *dataDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "ossign-emulator-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	emu, err := emulator.New(emulator.Config{
+		DataDir: dir, Buckets: buckets, Region: *region, RoleARN: *roleARN,
+		RootAccessKeyID: *keyID, RootAccessKeySecret: *keySecret,
+		CORS:      emulator.CORSRule{AllowedOrigins: origins},
+		Hostnames: hostnames, Faults: faults,
+		OSSAddr: *ossAddr, STSAddr: *stsAddr,
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+	})
+	if err != nil {
+		return err
+	}
+	srv, err := emu.Start(ctx)
+	if err != nil {
+		return err
+	}
+	printEndpoints(stdout, emu, srv, dir, origins)
+	<-srv.Done()
+	return nil
+}
+
+// printEndpoints prints what a client needs, one "name: value" line each.
+func printEndpoints(w io.Writer, emu *emulator.Emulator, srv *emulator.Server, dir string, origins []string) {
+	cors := "off"
+	if len(origins) > 0 {
+		cors = strings.Join(origins, ", ")
+	}
+	_, port, _ := strings.Cut(strings.TrimPrefix(srv.OSSEndpoint, "http://"), ":")
+	fmt.Fprintf(w, "ossign emulator\n")
+	fmt.Fprintf(w, "  OSS endpoint:      %s (path-style; virtual-hosted: http://<bucket>.localhost:%s)\n", srv.OSSEndpoint, port)
+	fmt.Fprintf(w, "  STS endpoint:      %s (credentials-go STSEndpoint: %s)\n", srv.STSEndpoint, srv.STSHost)
+	fmt.Fprintf(w, "  region:            %s\n", emu.Region())
+	fmt.Fprintf(w, "  buckets:           %s\n", strings.Join(emu.Buckets(), ", "))
+	fmt.Fprintf(w, "  AccessKeyId:       %s\n", emu.RootAccessKeyID())
+	fmt.Fprintf(w, "  AccessKeySecret:   %s\n", emu.RootAccessKeySecret())
+	fmt.Fprintf(w, "  role ARN:          %s\n", emu.RoleARN())
+	fmt.Fprintf(w, "  CA certificate:    %s\n", srv.CAFile)
+	fmt.Fprintf(w, "  CORS origins:      %s\n", cors)
+	fmt.Fprintf(w, "  data directory:    %s\n", dir)
+	fmt.Fprintf(w, "Press Ctrl-C to stop.\n")
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// startEmulate runs `ossign emulate args` until the test ends and returns the "name: value"
+// lines it printed on start, and a function (callable more than once) that stops it and
+// returns its error.
+func startEmulate(t *testing.T, args ...string) (map[string]string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, w := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- runEmulate(ctx, args, w, io.Discard)
+		w.Close()
+	}()
+	lines := map[string]string{}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && !strings.HasPrefix(sc.Text(), "Press Ctrl-C") {
+		if name, value, ok := strings.Cut(sc.Text(), ":"); ok {
+			lines[strings.TrimSpace(name)] = strings.TrimSpace(value)
+		}
+	}
+	go io.Copy(io.Discard, out)
+	stop := sync.OnceValue(func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			t.Error("ossign emulate did not stop")
+			return nil
+		}
+	})
+	t.Cleanup(func() { stop() })
+	return lines, stop
+}
+
+// TestEmulatePrintsAndServes runs the emulate command, checks what it prints on start, that
+// it serves there, and that it stops cleanly when its context is cancelled.
+func TestEmulatePrintsAndServes(t *testing.T) {
+	dir := t.TempDir()
+	lines, stop := startEmulate(t, "-data", dir, "-bucket", "photos,docs", "-bucket", "more",
+		"-origin", "http://localhost:5173", "-access-key-id", "LTAItest", "-access-key-secret", "secret", "-log-level", "warn")
+	oss := strings.Fields(lines["OSS endpoint"])
+	require.NotEmpty(t, oss, "lines: %v", lines)
+	assert.True(t, strings.HasPrefix(oss[0], "http://127.0.0.1:"))
+	assert.True(t, strings.HasPrefix(lines["STS endpoint"], "https://127.0.0.1:"))
+	assert.Contains(t, lines["STS endpoint"], "credentials-go STSEndpoint: 127.0.0.1:")
+	assert.Equal(t, "LTAItest", lines["AccessKeyId"])
+	assert.Equal(t, "secret", lines["AccessKeySecret"])
+	assert.Equal(t, "acs:ram::1234567890123456:role/ossign-dev", lines["role ARN"])
+	assert.Equal(t, dir+"/ca.pem", lines["CA certificate"])
+	assert.Equal(t, "docs, more, photos", lines["buckets"])
+	assert.Equal(t, "cn-hangzhou", lines["region"])
+	assert.Equal(t, "http://localhost:5173", lines["CORS origins"])
+	_, err := os.Stat(lines["CA certificate"])
+	assert.NoError(t, err)
+
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Get(oss[0] + "/photos/x")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "the OSS endpoint answers (anonymous access is refused)")
+	assert.NotEmpty(t, resp.Header.Get("x-oss-request-id"))
+
+	require.NoError(t, stop())
+	_, err = client.Get(oss[0] + "/photos/x")
+	assert.Error(t, err, "stopped")
+	_, err = os.Stat(dir)
+	assert.NoError(t, err, "a -data directory is kept")
+}
+
+// TestEmulateDefaults checks the defaults: a generated key, the default bucket, CORS off and
+// a temporary data directory removed on exit.
+func TestEmulateDefaults(t *testing.T) {
+	lines, stop := startEmulate(t)
+	assert.Equal(t, defaultBucket, lines["buckets"])
+	assert.True(t, strings.HasPrefix(lines["AccessKeyId"], "LTAI"))
+	assert.Len(t, lines["AccessKeySecret"], 30)
+	assert.Equal(t, "off", lines["CORS origins"])
+	dir := lines["data directory"]
+	_, err := os.Stat(dir)
+	require.NoError(t, err)
+	require.NoError(t, stop())
+	_, err = os.Stat(dir)
+	assert.True(t, os.IsNotExist(err), "the temporary data directory is removed")
+}
+
+// TestEmulateRefusesBadFlags checks wrong flags are errors, before anything listens.
+func TestEmulateRefusesBadFlags(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"address that is not loopback", []string{"-addr", "0.0.0.0:0"}, "loopback"},
+		{"invalid bucket", []string{"-bucket", "Bad_Bucket"}, "bucket name"},
+		{"unknown flag", []string{"-port", "1"}, "flag provided but not defined"},
+		{"stray argument", []string{"now"}, "unexpected argument"},
+		{"log level", []string{"-log-level", "loud"}, "-log-level"},
+		{"half a key", []string{"-access-key-id", "LTAIx"}, "RootAccessKeySecret"},
+		{"fault fraction", []string{"-fail", "1.5"}, "fraction"},
+		{"host name", []string{"-hostname", "oss.test:80"}, "Hostnames"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout bytes.Buffer
+			err := runEmulate(context.Background(), tc.args, &stdout, io.Discard)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.wantErr)
+			assert.Empty(t, stdout.String(), "nothing is printed for a refused start")
+		})
+	}
+}
+
+// TestEmulateIsListed checks `ossign help` lists the emulate command.
+func TestEmulateIsListed(t *testing.T) {
+	var out bytes.Buffer
+	assert.Equal(t, 0, run(context.Background(), []string{"help"}, &out, io.Discard))
+	assert.Contains(t, out.String(), "emulate")
+}
+
+// TestEmulateFaultFlags checks the fault-injection flags reach the emulator.
+func TestEmulateFaultFlags(t *testing.T) {
+	lines, _ := startEmulate(t, "-fail", "1", "-log-level", "error")
+	endpoint := strings.Fields(lines["OSS endpoint"])[0]
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Get(endpoint + "/" + defaultBucket + "/x")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+}

@@ -1,0 +1,160 @@
+package emulator
+
+import (
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc64"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+)
+
+// maxObjectSize is the largest object (and part) OSS accepts in one request: 5 GiB.
+const maxObjectSize = 5 << 30
+
+// crcTable is the CRC-64/ECMA-182 table of x-oss-hash-crc64ecma (Go's crc64 applies the
+// initial and final inversion OSS uses).
+var crcTable = crc64.MakeTable(crc64.ECMA)
+
+// staged is a file written under the data directory's tmp folder and synced to disk, with the
+// digests of its bytes. Nobody can see it until it is renamed into place.
+type staged struct {
+	path string
+	size int64
+	md5  [md5.Size]byte
+	crc  uint64
+}
+
+// discard removes a staged file that will not be committed.
+func (st *staged) discard() { os.Remove(st.path) }
+
+// readError is a failure of the reader a file was staged from (as opposed to the disk).
+type readError struct{ err error }
+
+// Error returns the reader's error text.
+func (e *readError) Error() string { return "reading the data to store: " + e.err.Error() }
+
+// Unwrap returns the reader's error.
+func (e *readError) Unwrap() error { return e.err }
+
+// trackingReader remembers the error of the reader it wraps.
+type trackingReader struct {
+	r   io.Reader
+	err error
+}
+
+// Read reads from the wrapped reader.
+func (t *trackingReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if err != nil && err != io.EOF {
+		t.err = err
+	}
+	return n, err
+}
+
+// stage copies r (at most limit bytes) into a new synced file in tmpDir, computing its size,
+// MD5 and CRC-64. More than limit bytes is EntityTooLarge; a failure of r is a *readError.
+func stage(tmpDir string, r io.Reader, limit int64) (*staged, error) {
+	f, err := os.CreateTemp(tmpDir, "stage-*")
+	if err != nil {
+		return nil, err
+	}
+	st := &staged{path: f.Name()}
+	md, crc := md5.New(), crc64.New(crcTable)
+	src := &trackingReader{r: io.LimitReader(r, limit+1)}
+	n, err := io.Copy(io.MultiWriter(f, md, crc), src)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case src.err != nil:
+		err = &readError{src.err}
+	case err == nil && n > limit:
+		err = newOSSError(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.").
+			with("MaxSizeAllowed", fmt.Sprint(limit))
+	}
+	if err != nil {
+		st.discard()
+		return nil, err
+	}
+	st.size, st.crc = n, crc.Sum64()
+	md.Sum(st.md5[:0])
+	return st, nil
+}
+
+// commitFile renames a synced file into place and syncs the directory, so that after a crash
+// the file is either wholly there or not at all.
+func commitFile(tmpPath, finalPath string) error {
+	if err := os.Rename(tmpPath, finalPath); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(finalPath))
+}
+
+// writeJSONAtomic writes v as JSON to path through a synced temporary file in tmpDir.
+func writeJSONAtomic(tmpDir, path string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(tmpDir, "json-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = commitFile(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// removeSynced removes path and syncs its directory.
+func removeSynced(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// readJSON decodes the JSON file at path into v.
+func readJSON(path string, v any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
+}
+
+// syncDir flushes a directory's entries to disk.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// randomHex returns n random bytes as lower-case hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

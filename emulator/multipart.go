@@ -1,0 +1,335 @@
+package emulator
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Multipart limits, as OSS enforces them.
+const (
+	// maxPartNumber is the highest part number.
+	maxPartNumber = 10000
+	// minPartSize is the smallest size of a part that is not the last one: 100 KiB.
+	minPartSize = 100 << 10
+)
+
+// upload is one multipart upload, kept on disk until it is completed or aborted:
+//
+//	uploads/<id>/upload.json        this struct
+//	uploads/<id>/part-<n>.json      a part's partMeta
+//	uploads/<id>/<n>-<random>.part  a part's bytes
+type upload struct {
+	ID        string            `json:"id"`
+	Bucket    string            `json:"bucket"`
+	Key       string            `json:"key"`
+	Initiated time.Time         `json:"initiated"`
+	Headers   map[string]string `json:"headers,omitempty"`
+	Meta      map[string]string `json:"meta,omitempty"`
+
+	dir string
+	// mu guards parts and done; Complete holds it while it assembles the object.
+	mu    sync.Mutex
+	parts map[int]*partMeta
+	done  bool
+}
+
+// partMeta describes one uploaded part.
+type partMeta struct {
+	Number       int       `json:"number"`
+	File         string    `json:"file"`
+	Size         int64     `json:"size"`
+	ETag         string    `json:"etag"`
+	CRC64        uint64    `json:"crc64"`
+	LastModified time.Time `json:"lastModified"`
+}
+
+// partRef is a part named in a CompleteMultipartUpload body.
+type partRef struct {
+	Number int    `xml:"PartNumber"`
+	ETag   string `xml:"ETag"`
+}
+
+// errNoSuchUpload is 404 NoSuchUpload.
+func errNoSuchUpload(id string) *ossError {
+	return newOSSError(http.StatusNotFound, "NoSuchUpload",
+		"The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.").
+		with("UploadId", id)
+}
+
+// loadUploads indexes a bucket's uploads, dropping unreadable ones and unreferenced part files.
+func (s *store) loadUploads(b *bucket) error {
+	root := filepath.Join(b.dir, "uploads")
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return err
+	}
+	for _, ent := range entries {
+		u := &upload{dir: filepath.Join(root, ent.Name()), parts: map[int]*partMeta{}}
+		if err := s.loadUpload(u); err != nil || u.ID != ent.Name() || u.Bucket != b.name {
+			s.log.Warn("emulator: removing unreadable multipart upload", "bucket", b.name, "upload_id", ent.Name(), "err", err)
+			os.RemoveAll(u.dir)
+			continue
+		}
+		s.uploads[u.ID] = u
+	}
+	return nil
+}
+
+// loadUpload reads u.dir into u.
+func (s *store) loadUpload(u *upload) error {
+	if err := readJSON(filepath.Join(u.dir, "upload.json"), u); err != nil {
+		return err
+	}
+	files, err := os.ReadDir(u.dir)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if !strings.HasPrefix(f.Name(), "part-") {
+			continue
+		}
+		var p partMeta
+		if err := readJSON(filepath.Join(u.dir, f.Name()), &p); err != nil {
+			return err
+		}
+		u.parts[p.Number] = &p
+	}
+	referenced := map[string]bool{"upload.json": true}
+	for _, p := range u.parts {
+		referenced[p.File], referenced[partMetaName(p.Number)] = true, true
+	}
+	for _, f := range files {
+		if !referenced[f.Name()] {
+			os.Remove(filepath.Join(u.dir, f.Name()))
+		}
+	}
+	return nil
+}
+
+// partMetaName is the file name of part n's metadata.
+func partMetaName(n int) string { return "part-" + strconv.Itoa(n) + ".json" }
+
+// initiate creates an upload for bucket/key and returns it.
+func (s *store) initiate(bucketName, key string, headers, meta map[string]string, now time.Time) (*upload, error) {
+	s.mu.RLock()
+	b := s.buckets[bucketName]
+	s.mu.RUnlock()
+	id := strings.ToUpper(randomHex(16))
+	u := &upload{
+		ID: id, Bucket: bucketName, Key: key, Initiated: now, Headers: headers, Meta: meta,
+		dir: filepath.Join(b.dir, "uploads", id), parts: map[int]*partMeta{},
+	}
+	if err := os.Mkdir(u.dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := writeJSONAtomic(s.tmpDir, filepath.Join(u.dir, "upload.json"), u); err != nil {
+		os.RemoveAll(u.dir)
+		return nil, err
+	}
+	s.upMu.Lock()
+	s.uploads[id] = u
+	s.upMu.Unlock()
+	return u, nil
+}
+
+// upload returns the upload id of bucket/key.
+func (s *store) upload(id, bucketName, key string) (*upload, error) {
+	s.upMu.Lock()
+	u := s.uploads[id]
+	s.upMu.Unlock()
+	if u == nil || u.Bucket != bucketName || u.Key != key {
+		return nil, errNoSuchUpload(id)
+	}
+	return u, nil
+}
+
+// putPart stores st as part n of u, replacing an earlier upload of that part.
+func (s *store) putPart(u *upload, n int, st *staged, now time.Time) (*partMeta, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.done {
+		st.discard()
+		return nil, errNoSuchUpload(u.ID)
+	}
+	p := &partMeta{
+		Number: n, File: fmt.Sprintf("%d-%s.part", n, randomHex(8)), Size: st.size,
+		ETag: strings.ToUpper(hex.EncodeToString(st.md5[:])), CRC64: st.crc, LastModified: now,
+	}
+	if err := commitFile(st.path, filepath.Join(u.dir, p.File)); err != nil {
+		st.discard()
+		return nil, err
+	}
+	if err := writeJSONAtomic(s.tmpDir, filepath.Join(u.dir, partMetaName(n)), p); err != nil {
+		os.Remove(filepath.Join(u.dir, p.File))
+		return nil, err
+	}
+	if old := u.parts[n]; old != nil {
+		os.Remove(filepath.Join(u.dir, old.File))
+	}
+	u.parts[n] = p
+	return p, nil
+}
+
+// listParts returns u's parts in part-number order.
+func (s *store) listParts(u *upload) ([]*partMeta, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.done {
+		return nil, errNoSuchUpload(u.ID)
+	}
+	return sortedParts(u.parts), nil
+}
+
+// sortedParts returns the parts in part-number order.
+func sortedParts(parts map[int]*partMeta) []*partMeta {
+	out := make([]*partMeta, 0, len(parts))
+	for _, p := range parts {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b *partMeta) int { return a.Number - b.Number })
+	return out
+}
+
+// complete assembles the listed parts (all parts with all) into the object, publishes it and
+// removes the upload. The ETag is "<hex MD5 of the parts' binary MD5s>-<count>", the CRC-64 that
+// of the whole object.
+func (s *store) complete(u *upload, refs []partRef, all, forbidOverwrite bool, now time.Time) (*objectMeta, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.done {
+		return nil, errNoSuchUpload(u.ID)
+	}
+	parts, err := u.selectParts(refs, all)
+	if err != nil {
+		return nil, err
+	}
+	if forbidOverwrite && s.exists(u.Bucket, u.Key) {
+		return nil, errFileAlreadyExists()
+	}
+	etags := md5.New()
+	for _, p := range parts {
+		sum, _ := hex.DecodeString(p.ETag)
+		etags.Write(sum)
+	}
+	src := &partsReader{dir: u.dir, parts: parts}
+	st, err := stage(s.tmpDir, src, maxPartNumber*maxObjectSize)
+	src.close()
+	if err != nil {
+		return nil, err
+	}
+	m := &objectMeta{
+		Key: u.Key, Size: st.size, CRC64: st.crc, LastModified: now, Type: objectMultipart,
+		ETag:    fmt.Sprintf("%X-%d", etags.Sum(nil), len(parts)),
+		Headers: u.Headers, Meta: u.Meta,
+	}
+	if err := s.put(u.Bucket, m, st, forbidOverwrite); err != nil {
+		return nil, err
+	}
+	s.finish(u)
+	return m, nil
+}
+
+// partsReader reads the parts' files one after the other, opening each only when it is reached.
+type partsReader struct {
+	dir   string
+	parts []*partMeta
+	f     *os.File
+}
+
+// Read reads from the current part, moving to the next at its end.
+func (r *partsReader) Read(p []byte) (int, error) {
+	for {
+		if r.f == nil {
+			if len(r.parts) == 0 {
+				return 0, io.EOF
+			}
+			f, err := os.Open(filepath.Join(r.dir, r.parts[0].File))
+			if err != nil {
+				return 0, err
+			}
+			r.f, r.parts = f, r.parts[1:]
+		}
+		n, err := r.f.Read(p)
+		if err == io.EOF {
+			r.close()
+			if n == 0 {
+				continue
+			}
+			err = nil
+		}
+		return n, err
+	}
+}
+
+// close closes the current part file, if any.
+func (r *partsReader) close() {
+	if r.f != nil {
+		r.f.Close()
+		r.f = nil
+	}
+}
+
+// selectParts checks a CompleteMultipartUpload part list against the uploaded parts: ascending
+// part numbers, each uploaded with that ETag, every part but the last at least 100 KiB.
+func (u *upload) selectParts(refs []partRef, all bool) ([]*partMeta, error) {
+	var parts []*partMeta
+	if all {
+		parts = sortedParts(u.parts)
+	}
+	for i, ref := range refs {
+		if i > 0 && ref.Number <= refs[i-1].Number {
+			return nil, newOSSError(http.StatusBadRequest, "InvalidPartOrder",
+				"The list of parts was not in ascending order. Parts list must be specified in order by part number.")
+		}
+		p := u.parts[ref.Number]
+		if p == nil || !strings.EqualFold(strings.Trim(ref.ETag, `"`), p.ETag) {
+			return nil, newOSSError(http.StatusBadRequest, "InvalidPart",
+				"One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.").
+				with("PartNumber", strconv.Itoa(ref.Number)).with("ETag", ref.ETag)
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return nil, errInvalidArgument("CompleteMultipartUpload needs at least one part.", "Part", "")
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p.Size < minPartSize {
+			return nil, newOSSError(http.StatusBadRequest, "EntityTooSmall",
+				"Your proposed upload is smaller than the minimum allowed size.").
+				with("PartNumber", strconv.Itoa(p.Number)).with("MinSizeAllowed", strconv.Itoa(minPartSize))
+		}
+	}
+	return parts, nil
+}
+
+// abort removes u and its parts.
+func (s *store) abort(u *upload) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.done {
+		return errNoSuchUpload(u.ID)
+	}
+	s.finish(u)
+	return nil
+}
+
+// finish marks u done (u.mu held) and removes it from disk and from the index.
+func (s *store) finish(u *upload) {
+	u.done = true
+	if err := os.RemoveAll(u.dir); err != nil {
+		s.log.Warn("emulator: removing a finished multipart upload", "upload_id", u.ID, "err", err)
+	}
+	s.upMu.Lock()
+	delete(s.uploads, u.ID)
+	s.upMu.Unlock()
+}

@@ -1,0 +1,251 @@
+package emulator_test
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ossign/ossign/emulator"
+)
+
+// postFormSpec describes a PostObject form for postForm.
+type postFormSpec struct {
+	key string
+	// conditions are extra policy conditions, JSON, comma-separated.
+	conditions string
+	expiration time.Time
+	// v4 signs with V4 at signTime (default: the hour before expiration).
+	v4       bool
+	signTime time.Time
+	// creds default to the root key.
+	creds *osscreds.Credentials
+	// fields are extra form fields, sent before the file.
+	fields map[string]string
+	// file is the file's content (default "file content").
+	file *string
+	// fileNotLast sends a field after the file.
+	fileNotLast bool
+	// skipV4Conditions leaves the x-oss-* conditions out of a V4 policy.
+	skipV4Conditions bool
+}
+
+// postForm builds a signed PostObject request to the test bucket.
+func (e *env) postForm(s postFormSpec) *http.Request {
+	creds := rootCreds
+	if s.creds != nil {
+		creds = *s.creds
+	}
+	fields := map[string]string{"key": s.key}
+	conditions := []string{`{"bucket":"` + testBucket + `"}`}
+	if creds.SecurityToken != "" {
+		fields["x-oss-security-token"] = creds.SecurityToken
+	}
+	if s.v4 {
+		at := s.signTime
+		if at.IsZero() {
+			at = s.expiration.Add(-time.Hour)
+		}
+		fields["x-oss-signature-version"] = "OSS4-HMAC-SHA256"
+		fields["x-oss-credential"] = creds.AccessKeyID + "/" + at.UTC().Format("20060102") + "/" + testRegion + "/oss/aliyun_v4_request"
+		fields["x-oss-date"] = at.UTC().Format("20060102T150405Z")
+		if !s.skipV4Conditions {
+			for _, name := range []string{"x-oss-signature-version", "x-oss-credential", "x-oss-date", "x-oss-security-token"} {
+				if fields[name] != "" {
+					conditions = append(conditions, `{"`+name+`":"`+fields[name]+`"}`)
+				}
+			}
+		}
+	}
+	if s.conditions != "" {
+		conditions = append(conditions, s.conditions)
+	}
+	policy := base64.StdEncoding.EncodeToString([]byte(`{"expiration":"` + s.expiration.UTC().Format("2006-01-02T15:04:05.000Z") +
+		`","conditions":[` + strings.Join(conditions, ",") + `]}`))
+	fields["policy"] = policy
+	if s.v4 {
+		fields["x-oss-signature"] = postSignatureV4(creds.AccessKeySecret, fields["x-oss-date"][:8], policy)
+	} else {
+		fields["OSSAccessKeyId"] = creds.AccessKeyID
+		fields["Signature"] = postSignatureV1(creds.AccessKeySecret, policy)
+	}
+	for k, v := range s.fields {
+		fields[k] = v
+	}
+	content := "file content"
+	if s.file != nil {
+		content = *s.file
+	}
+	return e.multipartRequest(fields, "photo.jpg", content, s.fileNotLast)
+}
+
+// multipartRequest builds a POST to the test bucket with fields, then the file.
+func (e *env) multipartRequest(fields map[string]string, fileName, content string, fieldAfterFile bool) *http.Request {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, v := range fields {
+		require.NoError(e.t, w.WriteField(k, v))
+	}
+	fw, err := w.CreateFormFile("file", fileName)
+	require.NoError(e.t, err)
+	fw.Write([]byte(content))
+	if fieldAfterFile {
+		require.NoError(e.t, w.WriteField("x-oss-meta-late", "1"))
+	}
+	require.NoError(e.t, w.Close())
+	req := e.newRequest("POST", e.srv.OSSEndpoint+"/"+testBucket, body.Bytes())
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return req
+}
+
+// postSignatureV1 is Base64(HMAC-SHA1(secret, policy)) (spec §3.2).
+func postSignatureV1(secret, policy string) string {
+	m := hmac.New(sha1.New, []byte(secret))
+	m.Write([]byte(policy))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// postSignatureV4 is Hex(HMAC-SHA256(signing key, policy)) (spec §3.3, key from §2.3). Its
+// correctness is pinned by the spec's PostObject V4 vector in TestPostObjectVectors.
+func postSignatureV4(secret, date, policy string) string {
+	mac := func(key []byte, data string) []byte {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(data))
+		return m.Sum(nil)
+	}
+	k := mac(mac(mac(mac([]byte("aliyun_v4"+secret), date), testRegion), "oss"), "aliyun_v4_request")
+	return hex.EncodeToString(mac(k, policy))
+}
+
+// TestPostObjectVectors checks the emulator accepts the spec's PostObject vectors (§6.6),
+// computed by ali-oss and independent code, and that the test's own signing helpers agree.
+func TestPostObjectVectors(t *testing.T) {
+	v1Policy := `eyJleHBpcmF0aW9uIjoiMjAyMy0xMi0wM1QxMzowMDowMC4wMDBaIiwiY29uZGl0aW9ucyI6W3siYnVja2V0IjoiZXhhbXBsZWJ1Y2tldCJ9LFsiY29udGVudC1sZW5ndGgtcmFuZ2UiLDEsMTAyNF1dfQ==`
+	v4Policy := base64.StdEncoding.EncodeToString([]byte(`{"expiration":"2023-12-03T13:00:00.000Z","conditions":[{"bucket":"examplebucket"},` +
+		`{"x-oss-signature-version":"OSS4-HMAC-SHA256"},{"x-oss-credential":"ak/20231203/cn-hangzhou/oss/aliyun_v4_request"},` +
+		`{"x-oss-date":"20231203T121212Z"},["content-length-range",1,1024]]}`))
+	require.Equal(t, "ZeilIX96BkMFOqcTwNhY/8V+JYs=", postSignatureV1("sk", v1Policy))
+	require.Equal(t, "00a867c28c763ac3e14a0bd37dd675c9414ee3258e327b629c5ea9531f86c3b1", postSignatureV4("sk", "20231203", v4Policy))
+
+	cases := []struct {
+		name   string
+		fields map[string]string
+	}{
+		{"V1", map[string]string{"key": "v1.txt", "policy": v1Policy, "OSSAccessKeyId": "ak", "Signature": "ZeilIX96BkMFOqcTwNhY/8V+JYs="}},
+		{"V4", map[string]string{
+			"key": "v4.txt", "policy": v4Policy, "x-oss-signature-version": "OSS4-HMAC-SHA256",
+			"x-oss-credential": "ak/20231203/cn-hangzhou/oss/aliyun_v4_request", "x-oss-date": "20231203T121212Z",
+			"x-oss-signature": "00a867c28c763ac3e14a0bd37dd675c9414ee3258e327b629c5ea9531f86c3b1",
+		}},
+	}
+	clock := &testClock{t: time.Date(2023, 12, 3, 12, 20, 0, 0, time.UTC)}
+	e := newEnv(t, withClock(clock), func(c *emulator.Config) { c.Buckets = []string{"examplebucket"} })
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := e.multipartRequest(tc.fields, "f.txt", "vector", false)
+			req.URL.Path = "/examplebucket"
+			resp := e.send(req)
+			assert.Equal(t, http.StatusNoContent, resp.status, "body: %s", resp.body)
+			assert.Equal(t, crc64ECMA([]byte("vector")), resp.header.Get("x-oss-hash-crc64ecma"))
+		})
+	}
+}
+
+// TestPostObject checks PostObject's success answers and that the policy and the form rules
+// are enforced, with V1 and V4 signatures.
+func TestPostObject(t *testing.T) {
+	clock := &testClock{t: time.Now()}
+	e := newEnv(t, withClock(clock))
+	now := clock.Now()
+	hour := now.Add(time.Hour)
+	big := strings.Repeat("x", 2048)
+	cases := []struct {
+		name       string
+		spec       postFormSpec
+		wantStatus int
+		wantCode   string
+		wantKey    string
+	}{
+		{name: "V1 default status 204", spec: postFormSpec{key: "post/v1.txt", expiration: hour}, wantStatus: 204, wantKey: "post/v1.txt"},
+		{name: "V4 default status 204", spec: postFormSpec{key: "post/v4.txt", expiration: hour, v4: true, signTime: now}, wantStatus: 204, wantKey: "post/v4.txt"},
+		{name: "status 200", spec: postFormSpec{key: "post/200.txt", expiration: hour, fields: map[string]string{"success_action_status": "200"}}, wantStatus: 200, wantKey: "post/200.txt"},
+		{name: "status 201 with XML", spec: postFormSpec{key: "post/201.txt", expiration: hour, fields: map[string]string{"success_action_status": "201"}}, wantStatus: 201, wantKey: "post/201.txt"},
+		{name: "unknown status answers 204", spec: postFormSpec{key: "post/999.txt", expiration: hour, fields: map[string]string{"success_action_status": "999"}}, wantStatus: 204, wantKey: "post/999.txt"},
+		{name: "${filename} in the key", spec: postFormSpec{key: "post/${filename}", expiration: hour}, wantStatus: 204, wantKey: "post/photo.jpg"},
+		{
+			name: "every condition shape satisfied",
+			spec: postFormSpec{key: "users/42/a.png", expiration: hour, v4: true, signTime: now,
+				conditions: `["eq","$key","users/42/a.png"],["starts-with","$key","users/42/"],["in","$content-type",["image/png","image/jpeg"]],` +
+					`["not-in","$cache-control",["no-cache"]],["content-length-range",1,100],{"x-oss-meta-owner":"42"}`,
+				fields: map[string]string{"Content-Type": "image/png", "Cache-Control": "max-age=60", "x-oss-meta-owner": "42"}},
+			wantStatus: 204, wantKey: "users/42/a.png",
+		},
+		{name: "exact condition violated", spec: postFormSpec{key: "k", expiration: hour, conditions: `{"x-oss-meta-owner":"42"}`, fields: map[string]string{"x-oss-meta-owner": "43"}}, wantStatus: 403, wantCode: "AccessDenied"},
+		{name: "eq condition violated", spec: postFormSpec{key: "k", expiration: hour, conditions: `["eq","$key","other"]`}, wantStatus: 403, wantCode: "AccessDenied"},
+		{name: "starts-with condition violated", spec: postFormSpec{key: "k", expiration: hour, v4: true, signTime: now, conditions: `["starts-with","$key","users/"]`}, wantStatus: 403, wantCode: "AccessDenied"},
+		{name: "in condition violated", spec: postFormSpec{key: "k", expiration: hour, conditions: `["in","$content-type",["image/png"]]`, fields: map[string]string{"Content-Type": "text/html"}}, wantStatus: 403, wantCode: "AccessDenied"},
+		{name: "not-in condition violated", spec: postFormSpec{key: "k", expiration: hour, conditions: `["not-in","$cache-control",["no-cache"]]`, fields: map[string]string{"Cache-Control": "no-cache"}}, wantStatus: 403, wantCode: "AccessDenied"},
+		{name: "file over content-length-range", spec: postFormSpec{key: "k", expiration: hour, conditions: `["content-length-range",1,1024]`, file: &big}, wantStatus: 400, wantCode: "EntityTooLarge"},
+		{name: "file under content-length-range", spec: postFormSpec{key: "k", expiration: hour, conditions: `["content-length-range",100,1024]`}, wantStatus: 400, wantCode: "EntityTooSmall"},
+		{name: "expired policy", spec: postFormSpec{key: "k", expiration: now.Add(-time.Second)}, wantStatus: 403, wantCode: "AccessDenied"},
+		{name: "V4 policy without its x-oss-* conditions", spec: postFormSpec{key: "k", expiration: hour, v4: true, signTime: now, skipV4Conditions: true}, wantStatus: 403, wantCode: "AccessDenied"},
+		{name: "V4 signed 20 minutes in the future", spec: postFormSpec{key: "k", expiration: hour, v4: true, signTime: now.Add(20 * time.Minute)}, wantStatus: 403, wantCode: "RequestTimeTooSkewed"},
+		{name: "wrong signature", spec: postFormSpec{key: "k", expiration: hour, fields: map[string]string{"Signature": "AAAAAAAAAAAAAAAAAAAAAAAAAAA="}}, wantStatus: 403, wantCode: "SignatureDoesNotMatch"},
+		{name: "unknown condition operator", spec: postFormSpec{key: "k", expiration: hour, conditions: `["ends-with","$key","x"]`}, wantStatus: 400, wantCode: "InvalidPolicyDocument"},
+		{name: "file not the last field", spec: postFormSpec{key: "post/late.txt", expiration: hour, fileNotLast: true}, wantStatus: 400, wantCode: "InvalidArgument"},
+		{name: "no key", spec: postFormSpec{expiration: hour}, wantStatus: 400, wantCode: "InvalidArgument"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := e.send(e.postForm(tc.spec))
+			require.Equal(t, tc.wantStatus, resp.status, "body: %s", resp.body)
+			if tc.wantCode != "" {
+				assert.Equal(t, tc.wantCode, parseError(t, resp.body).Code)
+				if tc.spec.key != "" {
+					assert.False(t, e.exists(tc.spec.key), "a refused upload stores nothing")
+				}
+				return
+			}
+			assert.True(t, e.exists(tc.wantKey))
+			assert.NotEmpty(t, resp.header.Get("ETag"))
+			if tc.wantStatus == 201 {
+				var doc struct {
+					Bucket, Key, ETag, Location string
+				}
+				require.NoError(t, xml.Unmarshal(resp.body, &doc))
+				assert.Equal(t, testBucket, doc.Bucket)
+				assert.Equal(t, tc.wantKey, doc.Key)
+				assert.Equal(t, resp.header.Get("ETag"), doc.ETag)
+				assert.Equal(t, e.srv.OSSEndpoint+"/bucket/"+tc.wantKey, doc.Location)
+			}
+		})
+	}
+
+	t.Run("STS token in the form, limited by its session policy", func(t *testing.T) {
+		sts := e.stsCreds("poster", `{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:PutObject","Resource":"acs:oss:*:*:bucket/users/42/*"}]}`)
+		resp := e.send(e.postForm(postFormSpec{key: "users/42/sts.txt", expiration: hour, v4: true, signTime: now, creds: &sts}))
+		assert.Equal(t, http.StatusNoContent, resp.status, "body: %s", resp.body)
+		resp = e.send(e.postForm(postFormSpec{key: "users/43/sts.txt", expiration: hour, creds: &sts}))
+		require.Equal(t, http.StatusForbidden, resp.status)
+		assert.Equal(t, "AccessDenied", parseError(t, resp.body).Code)
+	})
+}
+
+// exists reports whether key is in the test bucket, asking with a root-signed HEAD.
+func (e *env) exists(key string) bool {
+	req := e.newRequest("HEAD", e.objectURL(testBucket, key), nil)
+	signHeader(e.t, req, testBucket, key, rootCreds, time.Now(), false)
+	return e.send(req).status == http.StatusOK
+}
