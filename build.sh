@@ -66,6 +66,8 @@ cmd_test() {
   fi
   echo "== go test"
   go test -count=1 ./...
+  echo "== go test -race (emulator, vending, ossign)"
+  go test -race -count=1 ./emulator/... ./vending/... ./cmd/ossign/
   echo "== node --test"
   node --test js/test/*.test.mjs
   echo "== fuzz (${FUZZ_TIME} each)"

@@ -1,6 +1,10 @@
 package wire
 
-import "github.com/ossign/ossign/signer"
+import (
+	"encoding/json"
+
+	"github.com/ossign/ossign/signer"
+)
 
 // Vending is a parsed token-vending response (spec sts-and-vending.md §5.4): the credentials
 // to sign with and where they may be used.
@@ -31,7 +35,26 @@ type vendingJSON struct {
 	Endpoint        string `json:"Endpoint"`
 	Prefix          string `json:"Prefix"`
 	// Message explains a failure (Code other than "Success").
-	Message string `json:"Message"`
+	Message string `json:"Message,omitempty"`
+}
+
+// ExpirationLayout is how a vending response writes Expiration: UTC with a literal Z, the only
+// form credentials-go's credentials-URI provider parses.
+const ExpirationLayout = "2006-01-02T15:04:05Z"
+
+// MarshalJSON writes v as a successful flat vending body, the form ParseVending reads.
+func (v Vending) MarshalJSON() ([]byte, error) {
+	return json.Marshal(vendingJSON{
+		Code:            "Success",
+		AccessKeyID:     v.Credentials.AccessKeyID,
+		AccessKeySecret: v.Credentials.AccessKeySecret,
+		SecurityToken:   v.Credentials.SecurityToken,
+		Expiration:      v.Credentials.Expiration.UTC().Format(ExpirationLayout),
+		Bucket:          v.Bucket,
+		Region:          v.Region,
+		Endpoint:        v.Endpoint,
+		Prefix:          v.Prefix,
+	})
 }
 
 // ParseVending parses a vending response body: flat JSON in the format of credentials-go's

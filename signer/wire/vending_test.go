@@ -1,6 +1,9 @@
 package wire_test
 
 import (
+	"encoding/json"
+	"time"
+
 	"testing"
 
 	"github.com/ossign/ossign/signer"
@@ -100,4 +103,22 @@ func TestParseVendingErrors(t *testing.T) {
 			assert.NotContains(t, msg, canaryToken, "token leaked")
 		})
 	}
+}
+
+func TestVendingMarshalRoundTrip(t *testing.T) {
+	v := wire.Vending{
+		Credentials: signer.Credentials{AccessKeyID: "STS.id", AccessKeySecret: "sk", SecurityToken: "tok+/=",
+			Expiration: time.Date(2026, 1, 1, 0, 15, 0, 0, time.FixedZone("CST", 8*3600))},
+		Bucket: "examplebucket", Region: "cn-hangzhou", Endpoint: "http://127.0.0.1:9000", Prefix: "users/42/",
+	}
+	body, err := json.Marshal(v)
+	require.NoError(t, err)
+	assert.Contains(t, string(body), `"Code":"Success"`)
+	assert.Contains(t, string(body), `"Expiration":"2025-12-31T16:15:00Z"`, "UTC with a literal Z")
+	assert.NotContains(t, string(body), "Message")
+	back, err := wire.ParseVending(body)
+	require.NoError(t, err)
+	assert.True(t, v.Credentials.Expiration.Equal(back.Credentials.Expiration))
+	back.Credentials.Expiration = v.Credentials.Expiration
+	assert.Equal(t, v, back)
 }

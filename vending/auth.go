@@ -1,0 +1,55 @@
+package vending
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+)
+
+// Authenticator decides who is calling. It returns the caller's user id, which names the
+// user's key prefix and session policy, so it must come from something the caller cannot
+// forge: a verified token, a header set by a trusted proxy, a server-issued cookie.
+//
+// Errors wrapping ErrUnauthenticated are answered 401 and ErrAuthUnavailable 503; any other
+// error 500. Error messages go to the server's log, never to the client, and must not contain
+// the credential that was presented. Authenticate may set response headers (a cookie, a
+// WWW-Authenticate challenge) but must not write the body.
+//
+// The user id must match [A-Za-z0-9._@-]{1,64} and not be "." or "..": ids outside that set
+// are refused with 403, never escaped or truncated, so that two users never share a prefix.
+type Authenticator interface {
+	Authenticate(w http.ResponseWriter, r *http.Request) (userID string, err error)
+}
+
+// AuthenticatorFunc adapts a function to the Authenticator interface.
+type AuthenticatorFunc func(w http.ResponseWriter, r *http.Request) (string, error)
+
+// Authenticate calls f.
+func (f AuthenticatorFunc) Authenticate(w http.ResponseWriter, r *http.Request) (string, error) {
+	return f(w, r)
+}
+
+var (
+	// ErrUnauthenticated means the request carries no valid credential (401).
+	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrAuthUnavailable means the credential could not be checked now, e.g. the JWKS could
+	// not be fetched (503).
+	ErrAuthUnavailable = errors.New("authentication unavailable")
+)
+
+// unauthenticated returns an error wrapping ErrUnauthenticated with a reason for the log.
+func unauthenticated(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUnauthenticated, fmt.Sprintf(format, args...))
+}
+
+// userIDPattern is the set of user ids a prefix and a session policy can safely hold.
+var userIDPattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
+
+// checkUserID reports why id cannot name a user's prefix, or nil.
+func checkUserID(id string) error {
+	if !userIDPattern.MatchString(id) || id == "." || id == ".." {
+		return fmt.Errorf("user id %.80q is outside [A-Za-z0-9._@-]{1,64} (or is \".\" or \"..\"): map such ids to safe ones in the identity provider or a custom Authenticator", id)
+	}
+	return nil
+}

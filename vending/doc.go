@@ -1,0 +1,35 @@
+// Package vending is ossign's token-vending server: it authenticates the caller of a web page,
+// derives a session policy scoped to that user's key prefix, calls STS AssumeRole through
+// github.com/aliyun/credentials-go and answers the temporary credentials, so a browser can sign
+// OSS requests without ever holding a long-term AccessKey.
+//
+// Routes of [Server.Handler]:
+//
+//	GET  /sts      temporary credentials for the caller (flat JSON, see below)
+//	POST /sign     a server-signed upload (PUT URL or PostObject form) for a key the server picks
+//	GET  /healthz  liveness: 200 {"Status":"ok"}
+//
+// GET /sts answers the flat JSON of credentials-go's credentials-URI provider, which ali-oss's
+// refreshSTSToken also reads (spec sts-and-vending.md §5.4):
+//
+//	{"Code":"Success","AccessKeyId":"STS.…","AccessKeySecret":"…","SecurityToken":"…",
+//	 "Expiration":"2026-01-01T00:15:00Z","Bucket":"…","Region":"cn-hangzhou",
+//	 "Endpoint":"https://oss-cn-hangzhou.aliyuncs.com","Prefix":"users/42/"}
+//
+// with Cache-Control: no-store. Every error is JSON {"Code":"…","Message":"…","RequestId":"…"}
+// with a Code from the Code* constants; details stay in the server's log.
+//
+// Who may ask is decided by an [Authenticator]: [JWT] (HS256 secret or an RS256/ES256 JWKS),
+// [ProxyHeader] (a user header set by a trusted reverse proxy) or, for local development only,
+// [DevAnonymous] (a random id per browser, kept in a cookie). [New] refuses a Config without one.
+//
+// What they get is the intersection of the role's own policy and a session policy rendered per
+// user from Config.PolicyTemplate (by default: read, write and multipart on
+// <bucket>/<prefix><user>/*, and listing under that prefix). Credentials are cached per (user,
+// policy, duration) and reused until 5 minutes before they expire; concurrent misses for the
+// same key make a single STS call, so the account's AssumeRole quota (100/s) is spent once per
+// user per lifetime. POST /sign needs no STS call per user at all: it signs with one cached
+// role session of the server's own, scoped to PutObject under Config.Prefix.
+//
+// Logs (log/slog) never contain an AccessKeySecret, a SecurityToken, a JWT or a cookie value.
+package vending

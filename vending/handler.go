@@ -1,0 +1,92 @@
+package vending
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+)
+
+// Handler returns the server's HTTP handler: GET /sts, POST /sign and GET /healthz, behind
+// CORS and request logging.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/sts", s.endpoint(http.MethodGet, s.serveSTS))
+	mux.Handle("/sign", s.endpoint(http.MethodPost, s.serveSign))
+	mux.HandleFunc("/healthz", s.serveHealth)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, apiError{http.StatusNotFound, CodeNotFound, "no such endpoint: use GET /sts, POST /sign or GET /healthz"})
+	})
+	deny := func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, apiError{http.StatusForbidden, CodeOriginNotAllowed, "this origin may not call the vending server with credentials"})
+	}
+	return s.logRequests(s.cors.wrap(mux, deny))
+}
+
+// userHandler serves a request of an authenticated user.
+type userHandler func(w http.ResponseWriter, r *http.Request, user string)
+
+// endpoint guards h: the method, the per-IP limit, authentication, the user id's shape and
+// the per-user limit, in this order.
+func (s *Server) endpoint(method string, h userHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != method {
+			w.Header().Set("Allow", method+", OPTIONS")
+			s.fail(w, r, apiError{http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use " + method + " for " + r.URL.Path})
+			return
+		}
+		now := s.cfg.Now()
+		if wait, ok := s.ipLimits.allow(rateKey(clientIP(r, s.cfg.TrustedProxies)), now); !ok {
+			s.rateLimited(w, r, wait, "ip")
+			return
+		}
+		user, err := s.cfg.Authenticator.Authenticate(w, r)
+		if err != nil {
+			s.authFailed(w, r, err)
+			return
+		}
+		if err := checkUserID(user); err != nil {
+			s.fail(w, r, apiError{http.StatusForbidden, CodeInvalidUserID, "your user id cannot be used to name a storage prefix; ask the administrator"},
+				slog.String("error", err.Error()))
+			return
+		}
+		requestInfoOf(r).user = user
+		if wait, ok := s.userLimits.allow(user, now); !ok {
+			s.rateLimited(w, r, wait, "user")
+			return
+		}
+		h(w, r, user)
+	})
+}
+
+// authFailed answers an Authenticator's error: 401, 503 or 500.
+func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
+	e := apiError{http.StatusInternalServerError, CodeInternal, "the request could not be authenticated"}
+	switch {
+	case errors.Is(err, ErrUnauthenticated):
+		e = apiError{http.StatusUnauthorized, CodeUnauthenticated, "missing or invalid credentials"}
+	case errors.Is(err, ErrAuthUnavailable):
+		e = apiError{http.StatusServiceUnavailable, CodeAuthUnavailable, "credentials cannot be checked right now: try again later"}
+	}
+	s.fail(w, r, e, slog.String("error", scrubText(err.Error())))
+}
+
+// serveHealth answers liveness probes.
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		s.fail(w, r, apiError{http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use GET for /healthz"})
+		return
+	}
+	writeJSON(w, http.StatusOK, struct{ Status string }{"ok"})
+}
+
+// stsFailed answers 502 for a failed AssumeRole and logs STS's answer.
+func (s *Server) stsFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.fail(w, r, apiError{http.StatusBadGateway, CodeSTSUnavailable, "temporary credentials could not be obtained: try again later"},
+		stsFailureAttrs(err)...)
+}
+
+// internalError answers 500 and logs err.
+func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	s.fail(w, r, apiError{http.StatusInternalServerError, CodeInternal, "internal error"}, slog.String("error", scrubText(err.Error())))
+}

@@ -1,0 +1,168 @@
+package vending
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"maps"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ossign/ossign/signer"
+	"github.com/ossign/ossign/signer/wire"
+)
+
+// maxSignBody bounds a POST /sign body.
+const maxSignBody = 4 << 10
+
+// Upload modes of POST /sign.
+const (
+	modePut  = "put"
+	modePost = "post"
+)
+
+// signRequest is the POST /sign body. Other fields, such as a file name, are ignored: the
+// server picks the key.
+type signRequest struct {
+	// ContentType is the upload's Content-Type, one of the allow-list.
+	ContentType string `json:"contentType"`
+	// Size is the upload's exact size in bytes.
+	Size int64 `json:"size"`
+	// Mode is "put" (default: a presigned PUT URL) or "post" (a PostObject form).
+	Mode string `json:"mode"`
+}
+
+// signResponse is the POST /sign answer.
+type signResponse struct {
+	// Key is the object key the server picked.
+	Key string `json:"Key"`
+	// URL is the presigned PUT URL, or the URL a PostObject form is posted to.
+	URL string `json:"URL"`
+	// Method is "PUT" or "POST".
+	Method string `json:"Method"`
+	// Headers (PUT) are the signed headers the upload must carry: Content-Type, and the
+	// Content-Length browsers send by themselves.
+	Headers map[string]string `json:"Headers,omitempty"`
+	// Fields (POST) are the form fields to send before the file.
+	Fields map[string]string `json:"Fields,omitempty"`
+	// Expiration is when the URL or form stops working.
+	Expiration string `json:"Expiration"`
+}
+
+// serveSign answers POST /sign: a signed upload of the declared content type and size to a
+// new key under the user's prefix, signed with the server's own credentials.
+func (s *Server) serveSign(w http.ResponseWriter, r *http.Request, user string) {
+	req, ext, bad := s.parseSignRequest(w, r)
+	if bad != nil {
+		s.fail(w, r, *bad)
+		return
+	}
+	creds, result, err := s.uploaderCredentials(r.Context())
+	if err != nil {
+		s.stsFailed(w, r, err)
+		return
+	}
+	now := s.cfg.Now()
+	key := s.userPrefix(user) + now.UTC().Format("2006/01/") + randomHex(16) + "." + ext
+	var resp signResponse
+	if req.Mode == modePost {
+		resp, err = s.signPost(creds, key, req, now)
+	} else {
+		resp, err = s.signPut(creds, key, req, now)
+	}
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	logCredentials(r, result, creds)
+	info := requestInfoOf(r)
+	info.attrs = append(info.attrs, slog.String("mode", req.Mode), slog.String("key", key),
+		slog.String("content_type", req.ContentType), slog.Int64("size", req.Size))
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// parseSignRequest reads and checks the body, returning the request with its mode and
+// content type normalized and the key's extension, or the error to answer.
+func (s *Server) parseSignRequest(w http.ResponseWriter, r *http.Request) (signRequest, string, *apiError) {
+	var req signRequest
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		return req, "", &apiError{http.StatusUnsupportedMediaType, CodeInvalidRequest, "send the body as Content-Type: application/json"}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSignBody))
+	if err := dec.Decode(&req); err != nil || !errors.Is(dec.Decode(&struct{}{}), io.EOF) {
+		return req, "", &apiError{http.StatusBadRequest, CodeInvalidRequest,
+			`the body must be one JSON object of at most 4 KiB: {"contentType":"image/jpeg","size":12345,"mode":"put"}`}
+	}
+	req.Mode = strings.ToLower(req.Mode)
+	switch req.Mode {
+	case "":
+		req.Mode = modePut
+	case modePut, modePost:
+	default:
+		return req, "", &apiError{http.StatusBadRequest, CodeInvalidRequest, `mode must be "put" or "post"`}
+	}
+	req.ContentType = strings.ToLower(strings.TrimSpace(req.ContentType))
+	ext, ok := s.cfg.Presign.ContentTypes[req.ContentType]
+	if !ok {
+		return req, "", &apiError{http.StatusBadRequest, CodeContentTypeNotAllowed,
+			"contentType must be one of: " + strings.Join(slices.Sorted(maps.Keys(s.cfg.Presign.ContentTypes)), ", ")}
+	}
+	if req.Size < 1 || req.Size > s.cfg.Presign.MaxBytes {
+		return req, "", &apiError{http.StatusBadRequest, CodeSizeNotAllowed,
+			"size must be from 1 to " + strconv.FormatInt(s.cfg.Presign.MaxBytes, 10) + " bytes"}
+	}
+	return req, ext, nil
+}
+
+// signPut presigns a PUT of exactly req.Size bytes of req.ContentType (V4, with
+// Content-Length signed as an additional header, so OSS refuses any other size).
+func (s *Server) signPut(creds signer.Credentials, key string, req signRequest, now time.Time) (signResponse, error) {
+	p, err := signer.Presign(s.target, creds, signer.Request{
+		Method: http.MethodPut,
+		Bucket: s.cfg.Bucket,
+		Key:    key,
+		Headers: []signer.Header{
+			{Name: "Content-Type", Value: req.ContentType},
+			{Name: "Content-Length", Value: strconv.FormatInt(req.Size, 10)},
+		},
+		AdditionalHeaders: []string{"content-length"},
+		Expires:           s.cfg.Presign.Expires,
+	}, now)
+	if err != nil {
+		return signResponse{}, err
+	}
+	headers := make(map[string]string, len(p.Headers))
+	for _, h := range p.Headers {
+		headers[h.Name] = h.Value
+	}
+	return signResponse{Key: key, URL: p.URL, Method: http.MethodPut, Headers: headers, Expiration: formatExpiration(p.Expiration)}, nil
+}
+
+// signPost signs a PostObject form for exactly key, req.ContentType and 1 to req.Size bytes.
+func (s *Server) signPost(creds signer.Credentials, key string, req signRequest, now time.Time) (signResponse, error) {
+	expiration := now.Add(s.cfg.Presign.Expires)
+	if creds.Expiration.Before(expiration) {
+		expiration = creds.Expiration // as wire.SignPostObject does
+	}
+	form, err := wire.SignPostObject(s.target, creds, wire.PostPolicy{
+		Expiration:       expiration,
+		Bucket:           s.cfg.Bucket,
+		Key:              key,
+		ContentLengthMin: 1,
+		ContentLengthMax: req.Size,
+		ContentTypes:     []string{req.ContentType},
+	}, now)
+	if err != nil {
+		return signResponse{}, err
+	}
+	fields := map[string]string{"Content-Type": req.ContentType}
+	for _, f := range form.Fields {
+		fields[f.Name] = f.Value
+	}
+	return signResponse{Key: key, URL: form.URL, Method: http.MethodPost, Fields: fields, Expiration: formatExpiration(expiration)}, nil
+}

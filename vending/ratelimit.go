@@ -1,0 +1,67 @@
+package vending
+
+import (
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+const (
+	// maxLimiters bounds the limiters kept per set; past it the least recently used go.
+	maxLimiters = 100000
+	// limiterSweepInterval is how often limiters whose bucket has refilled are dropped
+	// (such a limiter is the same as a new one).
+	limiterSweepInterval = time.Minute
+)
+
+// limiterSet holds one token bucket per key (client IP or user id).
+type limiterSet struct {
+	limit Limit
+
+	mu        sync.Mutex
+	limiters  *lru[*rate.Limiter]
+	lastSweep time.Time
+}
+
+// newLimiterSet returns an empty set applying l.
+func newLimiterSet(l Limit) *limiterSet {
+	return &limiterSet{limit: l, limiters: newLRU[*rate.Limiter](maxLimiters)}
+}
+
+// allow takes a token from key's bucket at now. When the bucket is empty it takes nothing
+// and returns how long until a token is available.
+func (s *limiterSet) allow(key string, now time.Time) (wait time.Duration, ok bool) {
+	if s.limit.Rate == rate.Inf {
+		return 0, true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.Sub(s.lastSweep) >= limiterSweepInterval {
+		s.limiters.dropOldestWhile(func(l *rate.Limiter) bool { return l.TokensAt(now) >= float64(s.limit.Burst) })
+		s.lastSweep = now
+	}
+	l, found := s.limiters.get(key)
+	if !found {
+		l = rate.NewLimiter(s.limit.Rate, s.limit.Burst)
+		s.limiters.put(key, l)
+	}
+	r := l.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d, false
+	}
+	return 0, true
+}
+
+// rateLimited answers 429 with Retry-After in whole seconds (at least 1).
+func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, wait time.Duration, scope string) {
+	seconds := max(1, int(math.Ceil(wait.Seconds())))
+	w.Header().Set("Retry-After", strconv.Itoa(seconds))
+	s.fail(w, r, apiError{http.StatusTooManyRequests, CodeRateLimited, "too many requests: try again in " + strconv.Itoa(seconds) + " s"},
+		slog.String("limit", scope))
+}
