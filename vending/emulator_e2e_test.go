@@ -1,0 +1,118 @@
+package vending
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aliyun/credentials-go/credentials/providers"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ossign/ossign/emulator"
+	"github.com/ossign/ossign/signer"
+	"github.com/ossign/ossign/signer/wire"
+)
+
+// TestEmulatorEndToEnd runs the whole chain with nothing faked: credentials-go → the
+// emulator's STS over TLS (its CA) → a per-user token → the emulator's OSS, which enforces the
+// session policy; and server-signed uploads from POST /sign.
+func TestEmulatorEndToEnd(t *testing.T) {
+	emu, err := emulator.New(emulator.Config{DataDir: t.TempDir(), Buckets: []string{"demo", "other"}})
+	require.NoError(t, err)
+	es, err := emu.Start(context.Background())
+	require.NoError(t, err)
+	t.Cleanup(func() { es.Close() })
+	certs, err := LoadCertificates(es.CAFile)
+	require.NoError(t, err)
+	root, err := providers.NewStaticAKCredentialsProviderBuilder().
+		WithAccessKeyId(emu.RootAccessKeyID()).WithAccessKeySecret(emu.RootAccessKeySecret()).Build()
+	require.NoError(t, err)
+	srv, err := New(Config{Bucket: "demo", Region: emu.Region(), Endpoint: es.OSSEndpoint, RoleARN: emu.RoleARN(),
+		STSEndpoint: es.STSHost, STSRootCAs: certs, Source: root, Logger: slog.New(slog.DiscardHandler),
+		Authenticator: AuthenticatorFunc(func(_ http.ResponseWriter, r *http.Request) (string, error) { return r.Header.Get("X-User"), nil })})
+	require.NoError(t, err)
+	require.NoError(t, srv.CheckSTS(context.Background()))
+	call := func(method, path, user, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("X-User", user)
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		return rec
+	}
+
+	v, err := wire.ParseVending(call(http.MethodGet, "/sts", "42", "").Body.Bytes())
+	require.NoError(t, err)
+	assert.Equal(t, "users/42/", v.Prefix)
+	put := func(bucket, key string) int {
+		s, err := signer.SignHeaders(signer.Target{Region: v.Region, Endpoint: v.Endpoint}, v.Credentials,
+			signer.Request{Method: "PUT", Bucket: bucket, Key: key, Headers: []signer.Header{{Name: "Content-Type", Value: "text/plain"}}}, time.Now())
+		require.NoError(t, err)
+		req, err := http.NewRequest(http.MethodPut, s.URL, strings.NewReader("hello"))
+		require.NoError(t, err)
+		for _, h := range s.Headers {
+			req.Header.Set(h.Name, h.Value)
+		}
+		return statusOf(t, req)
+	}
+	assert.Equal(t, http.StatusOK, put("demo", "users/42/x"), "inside the user's prefix")
+	assert.Equal(t, http.StatusForbidden, put("demo", "users/43/x"), "another user's prefix")
+	assert.Equal(t, http.StatusForbidden, put("other", "users/42/x"), "another bucket")
+	assert.Equal(t, int64(2), emu.Stats().AssumeRoleCalls, "one STS call for the server's own session, one for the user")
+
+	for _, mode := range []string{"put", "post"} {
+		var a struct {
+			URL             string
+			Headers, Fields map[string]string
+		}
+		require.NoError(t, json.Unmarshal(call(http.MethodPost, "/sign", "42", `{"contentType":"image/png","size":5,"mode":"`+mode+`"}`).Body.Bytes(), &a))
+		if mode == "put" {
+			assert.Equal(t, http.StatusForbidden, statusOf(t, uploadPut(t, a.URL, a.Headers["Content-Type"], "123456")), "a size other than the signed one")
+			assert.Equal(t, http.StatusOK, statusOf(t, uploadPut(t, a.URL, a.Headers["Content-Type"], "12345")))
+			continue
+		}
+		assert.Equal(t, http.StatusNoContent, statusOf(t, uploadForm(t, a.URL, a.Fields, "12345")))
+	}
+}
+
+func uploadPut(t *testing.T, url, contentType, body string) *http.Request {
+	req, err := http.NewRequest(http.MethodPut, url, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", contentType)
+	return req
+}
+
+func uploadForm(t *testing.T, url string, fields map[string]string, body string) *http.Request {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		require.NoError(t, mw.WriteField(k, v))
+	}
+	fw, err := mw.CreateFormFile("file", "x.png")
+	require.NoError(t, err)
+	_, err = fw.Write([]byte(body))
+	require.NoError(t, err)
+	require.NoError(t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, url, &buf)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return req
+}
+
+func statusOf(t *testing.T, req *http.Request) int {
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
