@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/ossign/ossign/emulator"
@@ -39,7 +37,7 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	var buckets, origins, hostnames listFlag
 	var faults emulator.FaultConfig
-	dataDir := fs.String("data", "", "data directory (default: a temporary directory removed on exit)")
+	dataFlag := fs.String("data", "", "data directory (default: a temporary directory removed on exit)")
 	ossAddr := fs.String("addr", emulator.DefaultAddr, "OSS listen address (loopback only)")
 	stsAddr := fs.String("sts-addr", emulator.DefaultAddr, "STS listen address (loopback only)")
 	region := fs.String("region", emulator.DefaultRegion, "the buckets' region")
@@ -67,29 +65,25 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("-log-level: %v", err)
+	logger, err := newLogger(stderr, *logLevel)
+	if err != nil {
+		return err
 	}
 	if len(buckets) == 0 {
 		buckets = listFlag{defaultBucket}
 	}
-	dir := *dataDir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "ossign-emulator-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
+	dir, cleanup, err := dataDir(*dataFlag)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	emu, err := emulator.New(emulator.Config{
 		DataDir: dir, Buckets: buckets, Region: *region, RoleARN: *roleARN,
 		RootAccessKeyID: *keyID, RootAccessKeySecret: *keySecret,
 		CORS:      emulator.CORSRule{AllowedOrigins: origins},
 		Hostnames: hostnames, Faults: faults,
 		OSSAddr: *ossAddr, STSAddr: *stsAddr,
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Logger: logger,
 	})
 	if err != nil {
 		return err

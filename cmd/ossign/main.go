@@ -19,6 +19,8 @@ type command struct {
 
 // commands lists the subcommands, in the order `ossign help` shows them.
 var commands = []command{
+	{"dev", "run the demo page, the vending server (dev-anonymous) and the emulator on 127.0.0.1", runDev},
+	{"vend", "run the token-vending server (configuration by flags and environment)", runVend},
 	{"emulate", "run the local OSS + STS emulator on 127.0.0.1", runEmulate},
 }
 

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ossign/ossign/vending"
+)
+
+// runVend is `ossign vend`: the production token-vending server. Every flag defaults to its
+// environment variable (see the README); the server's own identity comes from credentials-go's
+// default chain. It checks STS once at start, then serves until ctx is done.
+func runVend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("vend", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	flags := vending.RegisterFlags(fs, os.Getenv)
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := flags.Config()
+	if err != nil {
+		return err
+	}
+	if cfg.Logger, err = newLogger(stderr, *logLevel); err != nil {
+		return err
+	}
+	srv, err := vending.New(cfg)
+	if err != nil {
+		return err
+	}
+	if err := srv.CheckSTS(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ossign vend: serving on %s\n", flags.Listen())
+	return srv.ListenAndServe(ctx, flags.Listen())
+}
