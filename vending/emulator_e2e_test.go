@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aliyun/credentials-go/credentials/providers"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	"github.com/ossign/ossign/emulator"
 	"github.com/ossign/ossign/signer"
@@ -38,6 +40,7 @@ func TestEmulatorEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	srv, err := New(Config{Bucket: "demo", Region: emu.Region(), Endpoint: es.OSSEndpoint, RoleARN: emu.RoleARN(),
 		STSEndpoint: es.STSHost, STSRootCAs: certs, Source: root, Logger: slog.New(slog.DiscardHandler),
+		RateLimits:    RateLimits{PerIP: Limit{Rate: rate.Inf}, PerUser: Limit{Rate: rate.Inf}},
 		Authenticator: AuthenticatorFunc(func(_ http.ResponseWriter, r *http.Request) (string, error) { return r.Header.Get("X-User"), nil })})
 	require.NoError(t, err)
 	require.NoError(t, srv.CheckSTS(context.Background()))
@@ -69,6 +72,21 @@ func TestEmulatorEndToEnd(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, put("demo", "users/43/x"), "another user's prefix")
 	assert.Equal(t, http.StatusForbidden, put("other", "users/42/x"), "another bucket")
 	assert.Equal(t, int64(2), emu.Stats().AssumeRoleCalls, "one STS call for the server's own session, one for the user")
+
+	// 1,000 concurrent requests from one new user: one STS call, counted by the emulator.
+	before := emu.Stats().AssumeRoleCalls
+	var wg sync.WaitGroup
+	for range 1000 {
+		wg.Go(func() {
+			req := httptest.NewRequest(http.MethodGet, "/sts", nil)
+			req.Header.Set("X-User", "7")
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, req)
+			assert.Equal(t, http.StatusOK, rec.Code)
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, before+1, emu.Stats().AssumeRoleCalls)
 
 	for _, mode := range []string{"put", "post"} {
 		var a struct {
