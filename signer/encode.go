@@ -1,5 +1,7 @@
 package signer
 
+import "unsafe"
+
 const upperHex = "0123456789ABCDEF"
 
 // unreservedBytes marks the RFC 3986 unreserved bytes: A–Z a–z 0–9 - _ . ~
@@ -16,15 +18,15 @@ func unreserved(c byte) bool { return unreservedBytes[c] }
 // appendURIEncoded appends UriEncode(s, keepSlash) of the spec (§0): every byte outside the
 // unreserved set becomes %XX with upper-case hex; '/' stays literal only when keepSlash.
 func appendURIEncoded(dst []byte, s string, keepSlash bool) []byte {
+	start := 0 // s[start:i] is a run to copy as it is
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreserved(c) || c == '/' && keepSlash {
-			dst = append(dst, c)
-		} else {
+		if c := s[i]; !unreserved(c) && !(c == '/' && keepSlash) {
+			dst = append(dst, s[start:i]...)
 			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+			start = i + 1
 		}
 	}
-	return dst
+	return append(dst, s[start:]...)
 }
 
 // URIEncode returns UriEncode(s, keepSlash) as the spec defines it: RFC 3986 percent-encoding
@@ -77,3 +79,7 @@ func mapASCII(s string, from, to byte, delta byte) string {
 	}
 	return s
 }
+
+// finished turns a buffer the signer built into a string without copying it. The buffer must
+// not be used again: every caller passes a buffer it allocated for this result and drops.
+func finished(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

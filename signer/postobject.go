@@ -88,5 +88,5 @@ func SignPostObject(t Target, c Credentials, bucket string, policy []byte, now t
 		fields = append(fields, Param{"x-oss-signature", x.Signature})
 	}
 	u := appendBaseURL(make([]byte, 0, 128), &e, bucket, "")
-	return PostForm{URL: string(u), Fields: fields, Explanation: x}, nil
+	return PostForm{URL: finished(u), Fields: fields, Explanation: x}, nil
 }

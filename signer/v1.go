@@ -29,7 +29,7 @@ func presignV1(e *endpoint, c *Credentials, p *prepared, expiresUnix int64) Pres
 	}
 	sortParams(params)
 	u, _ := newURL(e, p, params, 0)
-	return Presigned{Method: p.method, URL: string(u), Headers: publicHeaders(p.headers), Explanation: x}
+	return Presigned{Method: p.method, URL: finished(u), Headers: publicHeaders(p.headers), Explanation: x}
 }
 
 // signHeaderV1 signs in the Authorization header (§1.4). Browsers cannot set Date, so the
@@ -47,7 +47,7 @@ func signHeaderV1(e *endpoint, c *Credentials, p *prepared, now time.Time) Signe
 	u, _ := newURL(e, p, params, 0)
 	return SignedRequest{
 		Method:      p.method,
-		URL:         string(u),
+		URL:         finished(u),
 		Headers:     publicHeaders(hs, Header{hdrAuthorization, "OSS " + c.AccessKeyID + ":" + x.Signature}),
 		Explanation: x,
 	}
@@ -57,7 +57,7 @@ func signHeaderV1(e *endpoint, c *Credentials, p *prepared, now time.Time) Signe
 // given DateLine and the request's query plus extra (signer-added) parameters.
 func signV1(c *Credentials, p *prepared, hs []header, dateLine string, extra []Param) Explanation {
 	sts := appendStringToSignV1(make([]byte, 0, 256), p, hs, dateLine, extra)
-	return Explanation{Version: V1, StringToSign: string(sts), Signature: signatureV1(c.AccessKeySecret, sts)}
+	return Explanation{Version: V1, StringToSign: finished(sts), Signature: signatureV1(c.AccessKeySecret, sts)}
 }
 
 // appendStringToSignV1 lays out §1.1:

@@ -30,3 +30,10 @@ func TestVectorV1DateHeader(t *testing.T) {
 		x.StringToSign, "stage: string to sign")
 	assert.Equal(t, "uB0fD/RTdR3/hRFqzcWkxGzEHOs=", x.Signature, "stage: signature")
 }
+
+func TestTimestampMatchesTimeFormat(t *testing.T) {
+	for _, unix := range []int64{0, 1702743657, 253402300799, -62135596800} {
+		at := time.Unix(unix, 999_999_999).In(time.FixedZone("X", -7*3600))
+		assert.Equal(t, at.UTC().Format(timestampV4), timestamp(at), unix)
+	}
+}

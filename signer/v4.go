@@ -21,9 +21,32 @@ type v4Scope struct {
 }
 
 func newV4Scope(e *endpoint, now time.Time) v4Scope {
-	var b [len(timestampV4)]byte
-	ts := string(now.UTC().AppendFormat(b[:0], timestampV4))
+	ts := timestamp(now)
 	return v4Scope{timestamp: ts, scope: ts[:8] + "/" + e.region + "/" + e.product + "/" + v4Terminator}
+}
+
+// timestamp formats now in UTC as timestampV4 (YYYYMMDD'T'HHMMSS'Z'), by hand: time.Format
+// costs a tenth of a V4 signature.
+func timestamp(now time.Time) string {
+	t := now.UTC()
+	year, month, day := t.Date()
+	hour, minute, second := t.Clock()
+	var b [len(timestampV4)]byte
+	digits := func(at, n, width int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + n%10)
+			n /= 10
+		}
+	}
+	digits(0, year, 4)
+	digits(4, int(month), 2)
+	digits(6, day, 2)
+	b[8] = 'T'
+	digits(9, hour, 2)
+	digits(11, minute, 2)
+	digits(13, second, 2)
+	b[15] = 'Z'
+	return string(b[:])
 }
 
 // presignV4 builds the presigned URL of §2.5: the x-oss-* authentication parameters join the
@@ -48,7 +71,7 @@ func presignV4(e *endpoint, c *Credentials, p *prepared, now time.Time, lifetime
 	x := signV4(e, c, p, s, p.headers, query)
 	u = append(u, sigParam...)
 	u = append(u, x.Signature...)
-	return Presigned{Method: p.method, URL: string(u), Headers: publicHeaders(p.headers), Explanation: x}
+	return Presigned{Method: p.method, URL: finished(u), Headers: publicHeaders(p.headers), Explanation: x}
 }
 
 // signHeaderV4 signs in the Authorization header (§2.4), adding x-oss-date,
@@ -81,7 +104,7 @@ func signHeaderV4(e *endpoint, c *Credentials, p *prepared, now time.Time) Signe
 	auth = append(auth, x.Signature...)
 	return SignedRequest{
 		Method:      p.method,
-		URL:         string(u),
+		URL:         finished(u),
 		Headers:     publicHeaders(hs, Header{hdrAuthorization, string(auth)}),
 		Explanation: x,
 	}
@@ -104,7 +127,7 @@ func signV4(e *endpoint, c *Credentials, p *prepared, s v4Scope, hs []header, qu
 	mac := v4Signature(c.AccessKeySecret, s.timestamp[:8], e.region, e.product, sts)
 	var sig [signatureHexLen]byte
 	appendHex(sig[:0], mac[:])
-	return Explanation{Version: V4, CanonicalRequest: string(cr), StringToSign: string(sts), Signature: string(sig[:])}
+	return Explanation{Version: V4, CanonicalRequest: finished(cr), StringToSign: finished(sts), Signature: string(sig[:])}
 }
 
 // appendCanonicalRequestV4 lays out the canonical request of §2.2:
