@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,10 +29,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	dataFlag := fs.String("data", "", "emulator data directory (default: a temporary directory removed on exit)")
 	bucket := fs.String("bucket", defaultBucket, "the bucket the demo uses")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	if _, err := os.Stat(filepath.Join(*dist, "ossign.mjs")); err != nil {
