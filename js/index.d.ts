@@ -13,14 +13,14 @@ export type CredentialsResponse =
       AccessKeyId: string;
       AccessKeySecret: string;
       SecurityToken?: string;
-      /** RFC 3339 UTC, e.g. "2026-01-01T00:15:00Z". */
-      Expiration?: string;
+      /** RFC 3339 UTC, e.g. "2026-01-01T00:15:00Z" (a Date or epoch ms also works). */
+      Expiration?: string | Date | number;
       Bucket?: string;
       Region?: string;
       Endpoint?: string;
       Prefix?: string;
     }
-  | { Credentials: { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string; Expiration: string } }
+  | { Credentials: { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string; Expiration: string | Date | number } }
   | {
       accessKeyId: string;
       accessKeySecret: string;
@@ -35,7 +35,8 @@ export interface ClientOptions {
    * returning a credentials response, or a static credentials object (never refreshed).
    */
   credentials: string | URL | (() => Promise<CredentialsResponse> | CredentialsResponse) | CredentialsResponse;
-  /** Options for the vending fetch: headers such as Authorization, credentials: 'include', … */
+  /** Options for the vending fetch: headers such as Authorization, credentials: 'include', …
+   * (default credentials: 'same-origin', cache: 'no-store'). */
   fetchOptions?: RequestInit;
   /** Bucket region id ("cn-hangzhou"; "oss-cn-hangzhou" also works). Defaults to the vending response's Region. */
   region?: string;
@@ -53,11 +54,12 @@ export interface ClientOptions {
   signatureVersion?: SignatureVersion;
   /** Keep '/' literal in URL paths (default true); false writes %2F. */
   slashSafe?: boolean;
-  /** Refresh this many ms before expiry (default 5 minutes, at most a fifth of the lifetime). */
+  /** Refresh this many ms before expiry (0 or unset: 5 minutes); never earlier than 80% of the lifetime. */
   refreshMargin?: number;
   /** Added to the local clock when signing, in ms (see correctClock). */
   clockOffset?: number;
-  /** The wasm module's URL. Default: ossign.wasm next to the script or module. */
+  /** The wasm module's URL. Default: ossign.wasm next to the script or module. (Node's fetch
+   * cannot read file: URLs: in Node pass wasmModule.) */
   wasmURL?: string | URL;
   /** The compiled module or its bytes, instead of fetching wasmURL. */
   wasmModule?: WebAssembly.Module | BufferSource;
@@ -88,9 +90,9 @@ export interface SignatureUrlOptions {
   subResource?: Record<string, string | null>;
   versionId?: string;
   /** Other query parameters; null means a bare name. */
-  queries?: Record<string, string | number | null>;
+  queries?: Record<string, string | number | null> | URLSearchParams | Map<string, string>;
   /** Headers whoever uses the URL must send (x-oss-meta-*, x-oss-storage-class, …). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | Headers | Map<string, string>;
   /** V4: more headers to sign (host, range, cache-control, …). */
   additionalHeaders?: string[];
   slashSafe?: boolean;
@@ -123,8 +125,8 @@ export interface SignRequestOptions {
   method?: 'GET' | 'PUT' | 'HEAD' | 'POST' | 'DELETE';
   bucket?: string;
   key?: string;
-  headers?: Record<string, string>;
-  query?: Record<string, string | number | null>;
+  headers?: Record<string, string> | Headers | Map<string, string>;
+  query?: Record<string, string | number | null> | URLSearchParams | Map<string, string>;
   additionalHeaders?: string[];
   /** V1: extra sub-resource names to sign. */
   subResources?: string[];
@@ -185,7 +187,8 @@ export interface CredentialsChangeEvent extends Event {
 }
 
 export interface CredentialsErrorEvent extends Event {
-  detail: { error: OssignError };
+  /** An OssignError, or whatever a credentials function threw. */
+  detail: { error: unknown };
 }
 
 export declare class Client {
@@ -203,7 +206,7 @@ export declare class Client {
   signatureUrl(key: string, options?: SignatureUrlOptions): string;
   presign(key: string, options?: SignatureUrlOptions): Presigned;
   asyncSignatureUrl(key: string, options?: SignatureUrlOptions): Promise<string>;
-  signRequest(request: SignRequestOptions): SignedRequest;
+  signRequest(request?: SignRequestOptions): SignedRequest;
   postObjectFields(options: PostObjectOptions): PostObjectFields;
   diagnose(explanation: Explanation, stringToSign: string, canonicalRequest?: string): Diagnosis;
   credentialStatus(): CredentialStatus;
@@ -215,7 +218,8 @@ export declare class Client {
 }
 
 export declare class OssignError extends Error {
-  /** Stable code: InvalidObjectName, ExpiredCredentials, VendingFailed, LoadFailed, … */
+  /** Stable code: InvalidObjectName, ExpiredCredentials, VendingFailed (unreachable or HTTP error),
+   * VendingRejected (Code other than Success), LoadFailed, InvalidArgument, … */
   readonly code: string;
   /** HTTP status of a failed vending fetch. */
   readonly status?: number;

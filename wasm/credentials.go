@@ -9,7 +9,9 @@ import (
 	"github.com/ossign/ossign/signer"
 )
 
-const codeVendingFailed signer.ErrorCode = "VendingFailed"
+// codeVendingRejected is the error code of a vending response whose Code is not "Success":
+// the server answered, and said no (unlike VendingFailed, nothing to retry).
+const codeVendingRejected signer.ErrorCode = "VendingRejected"
 
 // credentialsFrom reads credentials from a parsed vending or STS response. Field names follow
 // the credentials-go URI format (AccessKeyId, AccessKeySecret, SecurityToken, Expiration), the
@@ -20,7 +22,7 @@ func credentialsFrom(v js.Value) (signer.Credentials, error) {
 		return signer.Credentials{}, &signer.Error{Code: signer.CodeMissingCredentials, Message: "the credentials are not an object"}
 	}
 	if code := str(v, "Code"); code != "" && code != "Success" {
-		return signer.Credentials{}, &signer.Error{Code: codeVendingFailed,
+		return signer.Credentials{}, &signer.Error{Code: codeVendingRejected,
 			Message: "the vending endpoint answered Code " + code + ": " + str(v, "Message")}
 	}
 	if nested := v.Get("Credentials"); nested.Type() == js.TypeObject {

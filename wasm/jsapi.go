@@ -26,7 +26,14 @@ func api() js.Value {
 	}
 	obj := js.Global().Get("Object").New()
 	for name, fn := range fns {
-		obj.Set(name, js.FuncOf(func(_ js.Value, args []js.Value) any {
+		obj.Set(name, js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
+			// A JS value of the wrong type panics in syscall/js; a panic here would end the
+			// module for every client in the page, so it becomes an error instead.
+			defer func() {
+				if recover() != nil {
+					result = errorValue(&signer.Error{Code: codeBadCall, Message: name + ": an argument has the wrong type"})
+				}
+			}()
 			if len(args) < minArgs[name] {
 				return errorValue(&signer.Error{Code: codeBadCall, Message: name + ": missing arguments"})
 			}
@@ -147,7 +154,7 @@ func signPostObject(args []js.Value) any {
 	if err != nil {
 		return errorValue(err)
 	}
-	form, err := signer.SignPostObject(c.target, c.creds, args[1].String(), []byte(args[2].String()), msToTime(args[3].Float()))
+	form, err := signer.SignPostObject(c.target, c.creds, stringOr(args[1]), []byte(stringOr(args[2])), msToTime(args[3].Float()))
 	if err != nil {
 		return errorValue(err)
 	}

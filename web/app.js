@@ -21,8 +21,15 @@ function status(text, kind = '') {
 
 async function getToken() {
   status('Fetching credentials…');
-  client?.close();
-  client = await createClient({ credentials: '/sts' });
+  $('token').disabled = true;
+  $('roundtrip').disabled = true;
+  try {
+    client?.close();
+    client = undefined;
+    client = await createClient({ credentials: '/sts' });
+  } finally {
+    $('token').disabled = false;
+  }
   const s = client.credentialStatus();
   show('creds', [
     ['bucket', client.bucket],
@@ -37,7 +44,7 @@ async function getToken() {
 
 async function roundTrip() {
   const file = $('file').files[0] ?? new File([`hello from ossign at ${new Date().toISOString()}\n`], 'hello.txt', { type: 'text/plain' });
-  const key = `${client.prefix}${file.name}`;
+  const key = `${client.prefix ?? ''}${file.name}`;
   const type = file.type || 'application/octet-stream';
   status(`Uploading ${key}…`);
   const put = await client.asyncSignatureUrl(key, { method: 'PUT', 'Content-Type': type });
@@ -47,7 +54,8 @@ async function roundTrip() {
   const down = await fetch(get);
   if (!down.ok) throw new Error(`download failed: HTTP ${down.status}`);
   const [sent, received] = await Promise.all([file.arrayBuffer(), down.arrayBuffer()]);
-  const same = sent.byteLength === received.byteLength && new Uint8Array(sent).every((b, i) => b === new Uint8Array(received)[i]);
+  const got = new Uint8Array(received);
+  const same = sent.byteLength === received.byteLength && new Uint8Array(sent).every((b, i) => b === got[i]);
   show('result', [['key', key], ['PUT URL', put], ['GET URL', get], ['bytes', String(received.byteLength)], ['identical', String(same)]]);
   window.roundTripResult = { key, same, bytes: received.byteLength };
   status(same ? 'Round trip complete: the file came back byte-identical.' : 'The file came back different!', same ? 'ok' : 'error');

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
@@ -31,6 +32,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
+	}
+	if host, _, err := net.SplitHostPort(*addr); err != nil || !isLoopback(host) {
+		return fmt.Errorf("-addr %q: ossign dev serves anonymous credentials, so it listens on loopback only (127.0.0.1:PORT)", *addr)
 	}
 	if _, err := os.Stat(filepath.Join(*dist, "ossign.mjs")); err != nil {
 		return fmt.Errorf("%s has no built package: run ./build.sh build (or ./build.sh dev): %w", *dist, err)
@@ -86,6 +90,11 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	printEndpoints(stdout, emu, es, dir, origins)
 	fmt.Fprintf(stdout, "ossign dev: open %s/\n", page)
 	return serveUntilDone(ctx, ln, mux)
+}
+
+func isLoopback(host string) bool {
+	ip, err := netip.ParseAddr(host)
+	return host == "localhost" || err == nil && ip.IsLoopback()
 }
 
 // devVendingConfig configures vending against the emulator: its root AccessKey as the

@@ -20,15 +20,30 @@ export async function createClientWith(options = {}, defaultWasmURL) {
     wasmModule: options.wasmModule,
   });
   const source = credentialSource(options.credentials, options.fetchOptions);
-  const first = await source.acquire();
-  const vended = first?.Credentials ? {} : first ?? {};
+  let client;
+  let id;
+  let pending; // the first response, fetched before the client exists, installed by the first refresh
+  const credentials = new CredentialManager({
+    acquire: async () => {
+      const r = pending ?? (await source.acquire());
+      pending = undefined;
+      return r;
+    },
+    refreshable: source.refreshable,
+    install: (response, nowMs) => module.call('setCredentials', id, normalize(response), nowMs),
+    now: () => client.now(),
+    retry: options.retry,
+    timers: options.timers,
+  });
+  pending = await credentials.fetch();
+  const vended = pending?.Credentials ? {} : pending ?? {};
   const config = {
     region: options.region ?? vended.Region,
     bucket: options.bucket ?? vended.Bucket,
     endpoint: options.endpoint ?? vended.Endpoint,
     prefix: vended.Prefix,
   };
-  const { id } = module.call('newClient', {
+  ({ id } = module.call('newClient', {
     region: config.region ?? '',
     endpoint: config.endpoint ?? '',
     secure: options.secure ?? true,
@@ -37,24 +52,9 @@ export async function createClientWith(options = {}, defaultWasmURL) {
     signatureVersion: options.signatureVersion ?? 'v4',
     slashSafe: options.slashSafe ?? true,
     refreshMargin: options.refreshMargin ?? 0,
-  });
-  const client = new Client(module, id, config, options);
-  let pending = first;
-  client.credentials = new CredentialManager({
-    acquire: async () => {
-      if (pending) {
-        const r = pending;
-        pending = undefined;
-        return r;
-      }
-      return source.acquire();
-    },
-    refreshable: source.refreshable,
-    install: (response, nowMs) => module.call('setCredentials', id, normalize(response), nowMs),
-    now: () => client.now(),
-    retry: options.retry,
-    timers: options.timers,
-  });
+  }));
+  client = new Client(module, id, config, options);
+  client.credentials = credentials;
   try {
     await client.credentials.refresh();
   } catch (err) {
@@ -90,7 +90,9 @@ export class Client {
 
   /** The signing clock: the local clock corrected by clockOffset (ms). */
   now() {
-    return this.clock() + this.clockOffset;
+    const t = this.clock() + this.clockOffset;
+    if (!Number.isFinite(t)) throw new OssignError('InvalidArgument', 'the clock must give milliseconds since the epoch: check the now and clockOffset options');
+    return t;
   }
 
   /** Corrects the clock from a server Date header (after RequestTimeTooSkewed). */
@@ -126,7 +128,7 @@ export class Client {
   /** Form fields for a browser PostObject upload: {url, fields}. */
   postObjectFields(opts = {}) {
     this.credentials.poke();
-    const bucket = opts.bucket ?? this.bucket;
+    const bucket = opts.bucket ?? this.bucket ?? '';
     const now = this.now();
     const { conditions } = this.module.call('postConditions', this.id, now);
     const { policy, extraFields, expiresAt } = postPolicy(bucket, opts, conditions, now, this.credentials.expiration);
@@ -136,7 +138,10 @@ export class Client {
 
   /** Explains a SignatureDoesNotMatch from OSS's StringToSign / CanonicalRequest. */
   diagnose(explanation, stringToSign, canonicalRequest = '') {
-    return this.module.call('diagnose', explanation, stringToSign, canonicalRequest);
+    if (!explanation || typeof explanation.stringToSign !== 'string') {
+      throw new OssignError('InvalidArgument', 'diagnose needs the explanation of a signature: sign with explain: true');
+    }
+    return this.module.call('diagnose', explanation, String(stringToSign ?? ''), String(canonicalRequest ?? ''));
   }
 
   /** The credentials' state: {hasCredentials, expired, expiration, refreshAt, remaining, refreshDue}. */

@@ -14,22 +14,28 @@ export function credentialSource(credentials, fetchOptions = {}) {
   throw new OssignError('MissingCredentials', 'set the credentials option: a vending URL, an async function or a credentials object');
 }
 
+/** The URL without its query or fragment, for messages: a query may carry an access token. */
+function shown(url) {
+  return String(url).split(/[?#]/)[0];
+}
+
 async function fetchVending(url, fetchOptions) {
+  const where = shown(url);
   let response;
   try {
     response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', ...fetchOptions });
   } catch (cause) {
-    throw new OssignError('VendingFailed', `could not reach the vending endpoint ${url}: ${cause?.message ?? cause}`, { cause });
+    throw new OssignError('VendingFailed', `could not reach the vending endpoint ${where}: ${cause?.message ?? cause}`, { cause });
   }
   let body;
   try {
     body = await response.json();
   } catch (cause) {
-    throw new OssignError('VendingFailed', `the vending endpoint ${url} answered HTTP ${response.status} without JSON`, { cause, status: response.status });
+    throw new OssignError('VendingFailed', `the vending endpoint ${where} answered HTTP ${response.status} without JSON`, { cause, status: response.status });
   }
   if (!response.ok) {
     const why = typeof body?.Message === 'string' ? `: ${body.Message}` : '';
-    throw new OssignError('VendingFailed', `the vending endpoint ${url} answered HTTP ${response.status}${why}`, { status: response.status });
+    throw new OssignError('VendingFailed', `the vending endpoint ${where} answered HTTP ${response.status}${why}`, { status: response.status });
   }
   return body;
 }
@@ -71,6 +77,7 @@ export class CredentialManager extends EventTarget {
     this.maxDelay = retry.maxDelay ?? 30000;
     this.expiration = 0;
     this.refreshAt = 0;
+    this.retryAt = 0; // after a failed refresh, no background attempt before this time
     this.hasCredentials = false;
     this.inflight = undefined;
     this.timer = undefined;
@@ -102,7 +109,8 @@ export class CredentialManager extends EventTarget {
   }
 
   due() {
-    return this.refreshable && this.refreshAt !== 0 && this.now() >= this.refreshAt;
+    const now = this.now();
+    return this.refreshable && this.refreshAt !== 0 && now >= this.refreshAt && now >= this.retryAt;
   }
 
   /** Refreshes now; concurrent callers share one attempt. */
@@ -114,20 +122,26 @@ export class CredentialManager extends EventTarget {
   }
 
   async run() {
+    try {
+      const response = await this.fetch();
+      if (this.closed) return;
+      const { expiration, refreshAt } = this.install(response, this.now());
+      Object.assign(this, { expiration, refreshAt, retryAt: 0, hasCredentials: true });
+      this.schedule(refreshAt);
+      this.dispatchEvent(eventOf('credentialschange', { expiration: dateOrNull(expiration), refreshAt: dateOrNull(refreshAt) }));
+    } catch (err) {
+      this.failed(err);
+      throw err;
+    }
+  }
+
+  /** Acquires a credentials response, retrying failures worth retrying with backoff. */
+  async fetch() {
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.acquire();
-        if (this.closed) return;
-        const { expiration, refreshAt } = this.install(response, this.now());
-        Object.assign(this, { expiration, refreshAt, hasCredentials: true });
-        this.schedule(refreshAt);
-        this.dispatchEvent(eventOf('credentialschange', { expiration: dateOrNull(expiration), refreshAt: dateOrNull(refreshAt) }));
-        return;
+        return await this.acquire();
       } catch (err) {
-        if (this.closed || attempt >= this.retries || !retryable(err)) {
-          this.failed(err);
-          throw err;
-        }
+        if (this.closed || attempt >= this.retries || !retryable(err)) throw err;
         await this.sleep(this.backoff(attempt));
       }
     }
@@ -137,7 +151,8 @@ export class CredentialManager extends EventTarget {
   failed(err) {
     this.dispatchEvent(eventOf('credentialserror', { error: err }));
     if (this.usable() && this.refreshable) {
-      this.schedule(Math.min(this.now() + this.maxDelay, this.expiration || Infinity));
+      this.retryAt = Math.min(this.now() + this.maxDelay, this.expiration || Infinity);
+      this.schedule(this.retryAt);
     }
   }
 

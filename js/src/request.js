@@ -27,22 +27,36 @@ export function requestFields(r) {
   return fields;
 }
 
+/** The longest expiry the signer takes (V1; V4 stops at 7 days), in seconds. */
+const MAX_EXPIRES = 100 * 365 * 86400;
+
 function expiresMs(seconds) {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
-    throw new OssignError('InvalidExpiry', `expires must be a number of seconds, not ${String(seconds)}`);
+  if (typeof seconds !== 'number' || !(seconds >= 1 && seconds <= MAX_EXPIRES)) {
+    throw new OssignError('InvalidExpiry', `expires must be a number of seconds from 1 (V4: up to 604800), not ${String(seconds)}`);
   }
   return Math.round(seconds * 1000);
 }
 
-/** Flattens an object or Map of names to values; null/undefined values are bare names. */
+/**
+ * Flattens names and values from a plain object, a Map, a Headers or URLSearchParams, or any
+ * iterable of [name, value]: [name, value, name, value, …]; null/undefined values are bare names.
+ */
 function entries(obj, what) {
   if (obj == null) return [];
   if (typeof obj !== 'object') throw new OssignError('InvalidArgument', `${what} must be an object of names to values`);
   const out = [];
-  for (const [name, value] of obj instanceof Map ? obj : Object.entries(obj)) {
+  for (const [name, value] of Symbol.iterator in obj ? obj : Object.entries(obj)) {
     out.push(String(name), value == null ? '' : String(value));
   }
   return out;
+}
+
+/** The same names and values as a Map, so more can be added. */
+function mapOf(obj, what) {
+  const flat = entries(obj, what);
+  const map = new Map();
+  for (let i = 0; i < flat.length; i += 2) map.set(flat[i], flat[i + 1]);
+  return map;
 }
 
 /**
@@ -52,19 +66,19 @@ function entries(obj, what) {
  * queries, additionalHeaders, slashSafe, bucket, explain.
  */
 export function presignRequest(defaultBucket, key, opts = {}) {
-  const headers = { ...opts.headers };
+  const headers = mapOf(opts.headers, 'headers');
   for (const name of ['Content-Type', 'Content-MD5']) {
-    if (opts[name] !== undefined) headers[name] = opts[name];
+    if (opts[name] !== undefined) headers.set(name, opts[name]);
   }
-  const query = { ...opts.queries };
+  const query = mapOf(opts.queries, 'queries');
   for (const [name, value] of Object.entries(opts.response ?? {})) {
-    query[`response-${kebab(name)}`] = value;
+    query.set(`response-${kebab(name)}`, value);
   }
-  if (opts.process !== undefined) query['x-oss-process'] = opts.process;
-  if (opts.trafficLimit !== undefined) query['x-oss-traffic-limit'] = opts.trafficLimit;
-  if (opts.versionId !== undefined) query.versionId = opts.versionId;
+  if (opts.process !== undefined) query.set('x-oss-process', opts.process);
+  if (opts.trafficLimit !== undefined) query.set('x-oss-traffic-limit', opts.trafficLimit);
+  if (opts.versionId !== undefined) query.set('versionId', opts.versionId);
   const subResource = opts.subResource ?? {};
-  Object.assign(query, subResource);
+  for (const [name, value] of Object.entries(subResource)) query.set(name, value);
   return {
     method: opts.method ?? 'GET',
     bucket: opts.bucket ?? defaultBucket,

@@ -4,7 +4,7 @@ import { createClientWith } from './client.js';
 import { OssignError } from './errors.js';
 import { Client } from './client.js';
 
-const scriptURL = globalThis.document?.currentScript?.src ?? globalThis.location?.href;
+const scriptURL = globalThis.document?.currentScript?.src || globalThis.location?.href;
 
 globalThis.ossign = {
   createClient: (options) => createClientWith(options, () => new URL('ossign.wasm', scriptURL)),

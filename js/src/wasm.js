@@ -28,7 +28,10 @@ async function instantiate({ wasmURL, wasmModule }) {
   const instance = await instantiateWith(go.importObject, wasmURL, wasmModule);
   const api = await new Promise((resolve, reject) => {
     globalThis.__ossignInit = resolve;
-    go.run(instance).then(() => reject(new OssignError('LoadFailed', 'ossign.wasm exited before it was ready')), reject);
+    go.run(instance).then(() => {
+      loading = undefined; // a module that exited cannot sign: the next createClient loads anew
+      reject(new OssignError('LoadFailed', 'ossign.wasm exited before it was ready'));
+    }, reject);
   });
   delete globalThis.__ossignInit;
   return new WasmModule(api, instance.exports);
@@ -49,7 +52,12 @@ async function instantiateWith(imports, wasmURL, wasmModule) {
     return (await WebAssembly.instantiateStreaming(response.clone(), imports)).instance;
   } catch {
     // Servers that send ossign.wasm without Content-Type: application/wasm defeat streaming.
+  }
+  try {
     return (await WebAssembly.instantiate(await response.arrayBuffer(), imports)).instance;
+  } catch (cause) {
+    const type = response.headers.get('Content-Type');
+    throw new OssignError('LoadFailed', `${wasmURL} is not ossign.wasm (Content-Type ${type}): ${cause?.message ?? cause}`, { cause });
   }
 }
 

@@ -196,3 +196,39 @@ test('a vending URL: flat JSON, bucket and region from the response, HTTP errors
     server.close();
   }
 });
+
+test('after a failed refresh, signing does not refetch until the retry time', async () => {
+  let failing = false;
+  const { time, calls, manager } = setup({ fail: () => (failing ? new OssignError('VendingFailed', 'HTTP 401', { status: 401 }) : null) });
+  await manager.ready();
+  failing = true;
+  await time.advance(HOUR - 5 * 60_000);
+  assert.equal(calls.acquire, 2, 'the scheduled refresh ran and failed');
+  for (let i = 0; i < 20; i++) {
+    manager.poke();
+    await time.advance(100);
+  }
+  assert.equal(calls.acquire, 2, 'no fetch per signature while backing off');
+  await time.advance(30_000);
+  assert.equal(calls.acquire, 3, 'tried again at the retry time');
+  manager.close();
+});
+
+test('the first fetch is retried, a rejected one is not', async () => {
+  let n = 0;
+  const client = await ossign.createClient({
+    wasmModule, region: 'cn-hangzhou', bucket: 'examplebucket', retry: { baseDelay: 1 },
+    credentials: async () => {
+      if (++n === 1) throw new Error('network blip');
+      return { AccessKeyId: 'ak', AccessKeySecret: 'sk' };
+    },
+  });
+  client.close();
+  assert.equal(n, 2);
+  let m = 0;
+  await assert.rejects(ossign.createClient({
+    wasmModule, region: 'cn-hangzhou', retry: { baseDelay: 1 },
+    credentials: async () => (m++, { Code: 'AccessDenied', Message: 'no' }),
+  }), { code: 'VendingRejected' });
+  assert.equal(m, 1);
+});

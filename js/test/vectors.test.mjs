@@ -135,3 +135,29 @@ test('secure: false signs for http', async () => {
     client.close();
   }
 });
+
+test('a wrong argument is an error, and the module keeps working', async () => {
+  const client = await staticClient({ ...hangzhou, credentials: ak }, 1702781677 * 1000);
+  try {
+    assert.throws(() => client.diagnose(undefined, 'x'), { code: 'InvalidArgument' });
+    assert.throws(() => client.module.call('setCredentials', client.id, ak, 'not a number'), { code: 'InvalidArgument' });
+    assert.throws(() => client.signatureUrl('k', { expires: 0 }), { code: 'InvalidExpiry' });
+    assert.throws(() => client.signatureUrl('k', { expires: -1 }), { code: 'InvalidExpiry' });
+    assert.match(client.signatureUrl('k'), /x-oss-signature=/);
+  } finally {
+    client.close();
+  }
+});
+
+test('headers and queries may be Headers, Map or URLSearchParams', async () => {
+  const client = await staticClient({ ...hangzhou, credentials: ak }, 1702781677 * 1000);
+  try {
+    const plain = client.signRequest({ key: 'k', headers: { 'Content-Type': 'text/plain', 'x-oss-meta-a': '1' }, query: { versionId: 'v' } });
+    const fromHeaders = client.signRequest({ key: 'k', headers: new Headers({ 'Content-Type': 'text/plain', 'x-oss-meta-a': '1' }), query: new URLSearchParams({ versionId: 'v' }) });
+    assert.equal(fromHeaders.headers.Authorization, plain.headers.Authorization);
+    const viaMap = client.signatureUrl('k', { headers: new Map([['Content-Type', 'text/plain']]) });
+    assert.equal(viaMap, client.signatureUrl('k', { 'Content-Type': 'text/plain' }));
+  } finally {
+    client.close();
+  }
+});
