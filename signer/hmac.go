@@ -1,33 +1,23 @@
 package signer
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"crypto/sha256"
 	"encoding/base64"
-	"hash"
 	"sync"
 )
 
-func hmacSHA256(key []byte, msg []byte) (out [sha256.Size]byte) {
-	hmacSum(out[:0], sha256.New, key, msg)
+func hmacSHA256(key []byte, msg []byte) (out [sha256Size]byte) {
+	k := newKeyedSHA256(key)
+	k.sum(out[:0], msg)
 	return out
 }
 
 // signatureV1 is V1's signature: Base64(HMAC-SHA1(secret, msg)).
 func signatureV1(secret string, msg []byte) string {
-	var mac [sha1.Size]byte
-	hmacSum(mac[:0], sha1.New, []byte(secret), msg)
-	var sig [(sha1.Size + 2) / 3 * 4]byte
+	var mac [sha1Size]byte
+	hmacSHA1(mac[:0], []byte(secret), msg)
+	var sig [(sha1Size + 2) / 3 * 4]byte
 	base64.StdEncoding.Encode(sig[:], mac[:])
 	return string(sig[:])
-}
-
-// hmacSum appends HMAC(key, msg) to dst, which must have the capacity for it.
-func hmacSum(dst []byte, h func() hash.Hash, key, msg []byte) {
-	m := hmac.New(h, key)
-	m.Write(msg)
-	m.Sum(dst)
 }
 
 // v4Signature returns HMAC-SHA256(kSigning, msg), kSigning being the key of §2.3:
@@ -39,19 +29,16 @@ func hmacSum(dst []byte, h func() hash.Hash, key, msg []byte) {
 //
 // Deriving the key costs four HMACs and keying an HMAC two more hash blocks, so the keyed HMAC
 // of recent (secret, date, region, product) tuples is kept; a signing key lives one UTC day.
-func v4Signature(secret, date, region, product string, msg []byte) (out [sha256.Size]byte) {
+func v4Signature(secret, date, region, product string, msg []byte) (out [sha256Size]byte) {
 	v4Keys.Lock()
 	defer v4Keys.Unlock()
-	mac := v4Keys.lookup(secret, date, region, product)
-	mac.Reset()
-	mac.Write(msg)
-	mac.Sum(out[:0])
+	v4Keys.lookup(secret, date, region, product).sum(out[:0], msg)
 	return out
 }
 
 type v4KeyEntry struct {
 	secret, date, region, product string
-	mac                           hash.Hash // HMAC-SHA256 keyed with kSigning
+	mac                           keyedSHA256 // keyed with kSigning
 }
 
 // v4KeyCache is a small round-robin cache; a page signs with one or two credentials at a time.
@@ -63,19 +50,19 @@ type v4KeyCache struct {
 
 var v4Keys v4KeyCache
 
-func (c *v4KeyCache) lookup(secret, date, region, product string) hash.Hash {
+func (c *v4KeyCache) lookup(secret, date, region, product string) *keyedSHA256 {
 	for i := range c.entries {
 		e := &c.entries[i]
-		if e.mac != nil && e.secret == secret && e.date == date && e.region == region && e.product == product {
-			return e.mac
+		if e.secret != "" && e.secret == secret && e.date == date && e.region == region && e.product == product {
+			return &e.mac
 		}
 	}
 	k := hmacSHA256(append([]byte("aliyun_v4"), secret...), []byte(date))
 	k = hmacSHA256(k[:], []byte(region))
 	k = hmacSHA256(k[:], []byte(product))
 	k = hmacSHA256(k[:], []byte(v4Terminator))
-	e := v4KeyEntry{secret: secret, date: date, region: region, product: product, mac: hmac.New(sha256.New, k[:])}
-	c.entries[c.next] = e
+	e := &c.entries[c.next]
+	*e = v4KeyEntry{secret: secret, date: date, region: region, product: product, mac: newKeyedSHA256(k[:])}
 	c.next = (c.next + 1) % len(c.entries)
-	return e.mac
+	return &e.mac
 }

@@ -1,8 +1,7 @@
 package signer
 
 import (
-	"crypto/sha256"
-	"slices"
+		"slices"
 	"strings"
 	"time"
 )
@@ -11,7 +10,7 @@ const (
 	algorithmV4     = "OSS4-HMAC-SHA256"
 	timestampV4     = "20060102T150405Z"
 	v4Terminator    = "aliyun_v4_request"
-	signatureHexLen = 2 * sha256.Size
+	signatureHexLen = 2 * sha256Size
 )
 
 // v4Scope holds the signing moment and the credential scope of §2.1.
@@ -114,9 +113,9 @@ func signHeaderV4(e *endpoint, c *Credentials, p *prepared, now time.Time) Signe
 // headers hs and the canonical query.
 func signV4(e *endpoint, c *Credentials, p *prepared, s v4Scope, hs []header, query []byte) Explanation {
 	cr := appendCanonicalRequestV4(make([]byte, 0, 128+len(p.key)*3+len(query)+headersLen(hs)), e, p, hs, query)
-	hashed := sha256.Sum256(cr)
+	hashed := sum256(cr)
 
-	sts := make([]byte, 0, len(algorithmV4)+len(s.timestamp)+len(s.scope)+3+2*sha256.Size)
+	sts := make([]byte, 0, len(algorithmV4)+len(s.timestamp)+len(s.scope)+3+2*sha256Size)
 	sts = append(sts, algorithmV4+"\n"...)
 	sts = append(sts, s.timestamp...)
 	sts = append(sts, '\n')

@@ -1,0 +1,25 @@
+//go:build js && wasm
+
+package signer
+
+// The WebAssembly build hashes with digest.go instead of crypto/*, to keep the FIPS module out
+// of the download.
+
+func sum256(b []byte) (out [sha256Size]byte) {
+	d := newSHA256()
+	d.write(b)
+	d.sum(out[:0])
+	return out
+}
+
+func hmacSHA1(dst, key, msg []byte) []byte {
+	k := newHMACKey(newSHA1, key)
+	return k.sum(dst, msg)
+}
+
+// keyedSHA256 is an HMAC-SHA256 keyed once; a copy is independent of the original.
+type keyedSHA256 struct{ k hmacKey }
+
+func newKeyedSHA256(key []byte) keyedSHA256 { return keyedSHA256{newHMACKey(newSHA256, key)} }
+
+func (k *keyedSHA256) sum(dst, msg []byte) []byte { return k.k.sum(dst, msg) }
