@@ -1,7 +1,7 @@
 package signer
 
 import (
-		"slices"
+	"slices"
 	"strings"
 	"time"
 )
