@@ -31,8 +31,8 @@ func (c *Credentials) Validate(now time.Time) error {
 	case c.SecurityToken == "" && len(c.AccessKeyID) > 4 && c.AccessKeyID[:4] == "STS.":
 		return newError(CodeInvalidCredentials, "the AccessKeyId is an STS key (\"STS.…\") but no SecurityToken came with it")
 	case c.Expired(now):
-		return newError(CodeExpiredCredentials, "the credentials expired at ", formatTime(c.Expiration),
-			" (signing time ", formatTime(now), "): fetch new ones before signing")
+		return newError(CodeExpiredCredentials, "the credentials expired at ", formatRFC3339(c.Expiration),
+			" (signing time ", formatRFC3339(now), "): fetch new ones before signing")
 	}
 	return nil
 }
@@ -52,4 +52,3 @@ func isToken(s string) bool {
 	return s != ""
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -107,13 +107,13 @@ func presignLifetime(v Version, requested time.Duration, c *Credentials, now tim
 		limit, limitText = maxExpiresV4, "7 days (604800 s), the V4 maximum"
 	}
 	if requested < time.Second || requested > limit {
-		return 0, false, newError(CodeInvalidExpiry, "invalid expiry ", requested.String(), ": must be between 1 s and ", limitText)
+		return 0, false, newError(CodeInvalidExpiry, "invalid expiry ", formatDuration(requested), ": must be between 1 s and ", limitText)
 	}
 	seconds = int64(requested / time.Second)
 	if !c.Expiration.IsZero() {
 		if left := c.Expiration.Unix() - now.Unix(); left < seconds {
 			if left < 1 {
-				return 0, false, newError(CodeExpiredCredentials, "the credentials expire at ", formatTime(c.Expiration),
+				return 0, false, newError(CodeExpiredCredentials, "the credentials expire at ", formatRFC3339(c.Expiration),
 					", within a second of the signing time: fetch new ones before signing")
 			}
 			return left, true, nil

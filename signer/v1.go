@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// rfc1123GMT is the date format of V1's x-oss-date header (net/http's TimeFormat).
-const rfc1123GMT = "Mon, 02 Jan 2006 15:04:05 GMT"
-
 // presignV1 builds the presigned URL of §1.5: DateLine is the absolute Expires, the STS token
 // rides in the signed query parameter security-token.
 func presignV1(e *endpoint, c *Credentials, p *prepared, expiresUnix int64) Presigned {
@@ -35,7 +32,7 @@ func presignV1(e *endpoint, c *Credentials, p *prepared, expiresUnix int64) Pres
 // signHeaderV1 signs in the Authorization header (§1.4). Browsers cannot set Date, so the
 // signing time travels in x-oss-date (RFC 1123), which is also the DateLine.
 func signHeaderV1(e *endpoint, c *Credentials, p *prepared, now time.Time) SignedRequest {
-	date := now.UTC().Format(rfc1123GMT)
+	date := formatRFC1123(now)
 	added := []header{{hdrDate, hdrDate, date}}
 	if c.SecurityToken != "" {
 		added = append(added, header{hdrSecurityToken, hdrSecurityToken, c.SecurityToken})

@@ -1,6 +1,7 @@
 package signer
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -22,7 +23,7 @@ func TestVectorV1DateHeader(t *testing.T) {
 	}}, &e)
 	require.NoError(t, err)
 	hs := withHeaders(p.headers, header{hdrSecurityToken, hdrSecurityToken, "token"})
-	date := time.Date(2022, 12, 28, 10, 27, 41, 0, time.UTC).Format(rfc1123GMT)
+	date := time.Date(2022, 12, 28, 10, 27, 41, 0, time.UTC).Format(http1123)
 
 	x := signV1(&Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}, p, hs, date, nil)
 	require.Equal(t, "GET\n\n\nWed, 28 Dec 2022 10:27:41 GMT\nx-oss-security-token:token\n"+
@@ -31,9 +32,33 @@ func TestVectorV1DateHeader(t *testing.T) {
 	assert.Equal(t, "uB0fD/RTdR3/hRFqzcWkxGzEHOs=", x.Signature, "stage: signature")
 }
 
-func TestTimestampMatchesTimeFormat(t *testing.T) {
-	for _, unix := range []int64{0, 1702743657, 253402300799, -62135596800} {
-		at := time.Unix(unix, 999_999_999).In(time.FixedZone("X", -7*3600))
-		assert.Equal(t, at.UTC().Format(timestampV4), timestamp(at), unix)
+// http1123 is net/http's TimeFormat.
+const http1123 = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// The hand-written time formats and parser agree with package time.
+func TestTimeFormatsMatchPackageTime(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for i := 0; i < 2000; i++ {
+		unix := r.Int64N(253402300799+62135596800) - 62135596800
+		at := time.Unix(unix, r.Int64N(1e9)).In(time.FixedZone("X", -7*3600))
+		assert.Equal(t, at.UTC().Format("20060102T150405Z"), timestamp(at), unix)
+		assert.Equal(t, at.UTC().Format(http1123), formatRFC1123(at), unix)
+		assert.Equal(t, at.UTC().Format("2006-01-02T15:04:05Z"), formatRFC3339(at), unix)
+		for _, layout := range []string{time.RFC3339, time.RFC3339Nano, "2006-01-02T15:04:05.000Z07:00"} {
+			s := at.Format(layout)
+			want, err := time.Parse(time.RFC3339, s)
+			require.NoError(t, err)
+			got, err := ParseExpiration(s)
+			require.NoError(t, err, s)
+			assert.True(t, want.Equal(got), "%s: %v != %v", s, got, want)
+		}
 	}
+	for _, bad := range []string{"", "2026-01-01", "2026-01-01T00:15:00", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
+		"2026-01-01T24:00:00Z", "2026-01-01T00:15:00+0800", "2026-01-01T00:15:00.Z", "2026-01-01 00:15:00Z", "2026-01-01T00:15:00Zx"} {
+		_, err := ParseExpiration(bad)
+		assert.ErrorIs(t, err, &Error{Code: CodeInvalidCredentials}, bad)
+	}
+	assert.Equal(t, "90 s", formatDuration(90*time.Second))
+	assert.Equal(t, "1500 ms", formatDuration(1500*time.Millisecond))
+	assert.Equal(t, "-1 s", formatDuration(-time.Second))
 }

@@ -4,7 +4,6 @@ package main
 
 import (
 	"syscall/js"
-	"time"
 
 	"github.com/ossign/ossign/signer"
 )
@@ -34,10 +33,9 @@ func credentialsFrom(v js.Value) (signer.Credentials, error) {
 		SecurityToken:   firstString(v, "SecurityToken", "securityToken", "stsToken"),
 	}
 	if exp := firstString(v, "Expiration", "expiration"); exp != "" {
-		t, err := time.Parse(time.RFC3339, exp)
+		t, err := signer.ParseExpiration(exp)
 		if err != nil {
-			return c, &signer.Error{Code: signer.CodeInvalidCredentials,
-				Message: "Expiration " + exp + " is not an RFC 3339 time such as 2026-01-01T00:15:00Z"}
+			return c, err
 		}
 		c.Expiration = t
 	} else if c.SecurityToken != "" {

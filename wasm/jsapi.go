@@ -3,7 +3,6 @@
 package main
 
 import (
-	"errors"
 	"syscall/js"
 	"time"
 
@@ -219,8 +218,8 @@ func object(kv ...any) js.Value {
 }
 
 func errorValue(err error) js.Value {
-	var se *signer.Error
-	if !errors.As(err, &se) {
+	se, ok := err.(*signer.Error) // errors.As would link reflection (~14 KB brotli); signer returns *Error itself
+	if !ok {
 		se = &signer.Error{Code: codeBadCall, Message: err.Error()}
 	}
 	return object("error", object("code", string(se.Code), "message", se.Message))
