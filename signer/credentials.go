@@ -51,4 +51,3 @@ func isToken(s string) bool {
 	}
 	return s != ""
 }
-
