@@ -48,7 +48,7 @@ func (j *credentialsJSON) credentials(src source, temporary bool) (signer.Creden
 	}
 	c := signer.Credentials{AccessKeyID: j.AccessKeyID, AccessKeySecret: j.AccessKeySecret, SecurityToken: j.SecurityToken}
 	if j.Expiration != "" {
-		t, err := time.Parse(time.RFC3339, j.Expiration)
+		t, err := signer.ParseExpiration(j.Expiration)
 		if err != nil || t.IsZero() {
 			return signer.Credentials{}, newError(signer.CodeInvalidCredentials,
 				"%s: %sExpiration %q is not an RFC 3339 time such as \"2026-01-01T00:15:00Z\"", src.doc, src.path, j.Expiration)
