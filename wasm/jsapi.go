@@ -13,18 +13,23 @@ import (
 // long as the module, so none needs releasing. Each returns a plain object; failures come back
 // as {error: {code, message}}, which the JS package turns into an Error with .code.
 func api() js.Value {
-	fns := map[string]func(args []js.Value) any{
-		"newClient":        newClient,
-		"closeClient":      closeClient,
-		"setCredentials":   setCredentials,
-		"credentialStatus": credentialStatus,
-		"postConditions":   postConditions,
-		"signPostObject":   signPostObject,
-		"diagnose":         diagnose,
-		"sign":             signJS,
+	fns := []struct {
+		name    string
+		minArgs int
+		fn      func(args []js.Value) any
+	}{
+		{"newClient", 1, newClient},
+		{"closeClient", 1, closeClient},
+		{"setCredentials", 3, setCredentials},
+		{"credentialStatus", 2, credentialStatus},
+		{"postConditions", 2, postConditions},
+		{"signPostObject", 4, signPostObject},
+		{"diagnose", 3, diagnose},
+		{"sign", 4, signJS},
 	}
 	obj := js.Global().Get("Object").New()
-	for name, fn := range fns {
+	for _, f := range fns {
+		name, minArgs, fn := f.name, f.minArgs, f.fn
 		obj.Set(name, js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
 			// A JS value of the wrong type panics in syscall/js; a panic here would end the
 			// module for every client in the page, so it becomes an error instead.
@@ -33,7 +38,7 @@ func api() js.Value {
 					result = errorValue(&signer.Error{Code: codeBadCall, Message: name + ": an argument has the wrong type"})
 				}
 			}()
-			if len(args) < minArgs[name] {
+			if len(args) < minArgs {
 				return errorValue(&signer.Error{Code: codeBadCall, Message: name + ": missing arguments"})
 			}
 			return fn(args)
@@ -42,11 +47,6 @@ func api() js.Value {
 	return obj
 }
 
-// minArgs is how many arguments each API function needs.
-var minArgs = map[string]int{
-	"newClient": 1, "closeClient": 1, "setCredentials": 3, "credentialStatus": 2,
-	"postConditions": 2, "signPostObject": 4, "diagnose": 3, "sign": 4,
-}
 
 const codeBadCall signer.ErrorCode = "InvalidArgument"
 
