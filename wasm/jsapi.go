@@ -47,7 +47,6 @@ func api() js.Value {
 	return obj
 }
 
-
 const codeBadCall signer.ErrorCode = "InvalidArgument"
 
 // newClient(config) → {id}: config {region, endpoint, secure, pathStyle, cname,
