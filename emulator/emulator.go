@@ -35,11 +35,13 @@ type Stats struct {
 	InjectedFailures int64
 	// InjectedDrops is the number of connections dropped by fault injection.
 	InjectedDrops int64
+	// InjectedCorruptions is the number of request bodies corrupted by fault injection.
+	InjectedCorruptions int64
 }
 
 // counters are the live values behind Stats.
 type counters struct {
-	ossRequests, assumeRoleCalls, credentialsIssued, injectedFailures, injectedDrops atomic.Int64
+	ossRequests, assumeRoleCalls, credentialsIssued, injectedFailures, injectedDrops, injectedCorruptions atomic.Int64
 }
 
 // New checks cfg, fills in its defaults, opens (or creates) the data directory, creates the
@@ -82,11 +84,12 @@ func (e *Emulator) STSHandler() http.Handler { return http.HandlerFunc(e.serveST
 // Stats returns the counters.
 func (e *Emulator) Stats() Stats {
 	return Stats{
-		OSSRequests:       e.stats.ossRequests.Load(),
-		AssumeRoleCalls:   e.stats.assumeRoleCalls.Load(),
-		CredentialsIssued: e.stats.credentialsIssued.Load(),
-		InjectedFailures:  e.stats.injectedFailures.Load(),
-		InjectedDrops:     e.stats.injectedDrops.Load(),
+		OSSRequests:         e.stats.ossRequests.Load(),
+		AssumeRoleCalls:     e.stats.assumeRoleCalls.Load(),
+		CredentialsIssued:   e.stats.credentialsIssued.Load(),
+		InjectedFailures:    e.stats.injectedFailures.Load(),
+		InjectedDrops:       e.stats.injectedDrops.Load(),
+		InjectedCorruptions: e.stats.injectedCorruptions.Load(),
 	}
 }
 
@@ -129,7 +132,8 @@ func (e *Emulator) CACertPool() *x509.CertPool {
 	return pool
 }
 
-// now is the emulator's clock: Config.Now shifted by the injected clock shift.
+// now is the OSS endpoint's clock: Config.Now shifted by the injected clock shift (STS uses
+// Config.Now itself).
 func (e *Emulator) now() time.Time {
 	return e.cfg.Now().Add(e.faults.get().ClockShift)
 }

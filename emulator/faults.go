@@ -23,10 +23,16 @@ type FaultConfig struct {
 	// after reading half of a request body, or else after sending half of the response body
 	// (before the response, when it has none).
 	DropFraction float64
+	// CorruptFraction is the fraction of requests, 0 to 1, whose request body has one byte
+	// flipped as it is received (the middle byte), as a faulty proxy would: the object or part
+	// stores, hashes and reports the corrupted bytes. Requests without a body are unaffected.
+	CorruptFraction float64
 	// Latency is added before every request is handled.
 	Latency time.Duration
-	// ClockShift moves the emulator's clock (Config.Now) by this much: the Date header, expiry
-	// and clock-skew checks all use the shifted time.
+	// ClockShift moves the OSS endpoint's clock (Config.Now) by this much: its Date header,
+	// ServerTime, token expiry and clock-skew checks all use the shifted time. STS keeps the
+	// true time, as a client whose own clock is wrong sees it: credentials are issued, then OSS
+	// answers RequestTimeTooSkewed.
 	ClockShift time.Duration
 	// Seed seeds the random sequence that decides which requests fail or drop.
 	Seed uint64
@@ -34,16 +40,22 @@ type FaultConfig struct {
 
 // validate refuses fractions outside 0…1 (or summing above 1) and negative latency.
 func (f FaultConfig) validate() error {
+	for _, x := range []float64{f.FailFraction, f.DropFraction, f.CorruptFraction} {
+		if x < 0 || x > 1 {
+			return fmt.Errorf("emulator: fault fractions must be from 0 to 1 (fail %v, drop %v, corrupt %v)", f.FailFraction, f.DropFraction, f.CorruptFraction)
+		}
+	}
 	switch {
-	case f.FailFraction < 0 || f.FailFraction > 1 || f.DropFraction < 0 || f.DropFraction > 1:
-		return fmt.Errorf("emulator: fault fractions must be from 0 to 1 (fail %v, drop %v)", f.FailFraction, f.DropFraction)
-	case f.FailFraction+f.DropFraction > 1:
-		return fmt.Errorf("emulator: FailFraction + DropFraction must not exceed 1 (%v)", f.FailFraction+f.DropFraction)
+	case f.total() > 1:
+		return fmt.Errorf("emulator: FailFraction + DropFraction + CorruptFraction must not exceed 1 (%v)", f.total())
 	case f.Latency < 0:
 		return fmt.Errorf("emulator: fault Latency must not be negative (%v)", f.Latency)
 	}
 	return nil
 }
+
+// total is the fraction of requests that get some fault.
+func (f FaultConfig) total() float64 { return f.FailFraction + f.DropFraction + f.CorruptFraction }
 
 // fault is what the injector decided for one request.
 type fault int
@@ -57,6 +69,8 @@ const (
 	faultDrop
 	// faultCut: the response will be cut (the returned writer does it).
 	faultCut
+	// faultCorrupt: the request body has a byte flipped (the request's Body is replaced).
+	faultCorrupt
 )
 
 // faultInjector holds the live FaultConfig and its random sequence.
@@ -92,14 +106,15 @@ func (fi *faultInjector) get() FaultConfig {
 func (fi *faultInjector) draw() (FaultConfig, float64) {
 	fi.mu.Lock()
 	defer fi.mu.Unlock()
-	if fi.cfg.FailFraction == 0 && fi.cfg.DropFraction == 0 {
+	if fi.cfg.total() == 0 {
 		return fi.cfg, 1
 	}
 	return fi.cfg, fi.rng.Float64()
 }
 
 // inject applies latency, then decides the request's fault. With faultCut, the returned writer
-// cuts the response; with faultDrop, the connection is already closed.
+// cuts the response; with faultDrop, the connection is already closed; with faultCorrupt,
+// r.Body flips a byte.
 func (fi *faultInjector) inject(r *http.Request, w http.ResponseWriter) (http.ResponseWriter, fault) {
 	cfg, u := fi.draw()
 	if cfg.Latency > 0 {
@@ -119,8 +134,27 @@ func (fi *faultInjector) inject(r *http.Request, w http.ResponseWriter) (http.Re
 			return w, faultDrop
 		}
 		return &cutWriter{raw: w}, faultCut
+	case u < cfg.total() && r.ContentLength > 0:
+		r.Body = &flipReader{ReadCloser: r.Body, at: r.ContentLength / 2}
+		return w, faultCorrupt
 	}
 	return w, faultNone
+}
+
+// flipReader inverts the lowest bit of the byte at offset at of the stream it wraps.
+type flipReader struct {
+	io.ReadCloser
+	at, read int64
+}
+
+// Read reads from the wrapped body, flipping the chosen byte as it passes.
+func (f *flipReader) Read(p []byte) (int, error) {
+	n, err := f.ReadCloser.Read(p)
+	if i := f.at - f.read; i >= 0 && i < int64(n) {
+		p[i] ^= 1
+	}
+	f.read += int64(n)
+	return n, err
 }
 
 // dropMidRequest reads half of the request body (16 KiB of one of unknown length), then

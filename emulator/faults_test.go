@@ -111,6 +111,50 @@ func TestFaultClockShift(t *testing.T) {
 	assert.NoError(t, err)
 }
 
+// TestFaultCorrupt checks CorruptFraction 1 flips one byte of an upload as it is received: the
+// stored object, its ETag and its CRC-64 are those of the corrupted bytes, so a client
+// comparing CRCs notices; a request without a body is served normally.
+func TestFaultCorrupt(t *testing.T) {
+	e := newEnv(t, func(c *emulator.Config) { c.Faults = emulator.FaultConfig{CorruptFraction: 1} })
+	data := bytes.Repeat([]byte("abcd"), 1000)
+	put := e.rootRequest("PUT", testBucket, "corrupt", "", nil, data)
+	require.Equal(t, http.StatusOK, put.status)
+	assert.NotEqual(t, crc64ECMA(data), put.header.Get("x-oss-hash-crc64ecma"), "the CRC is of the corrupted bytes")
+
+	get := e.rootRequest("GET", testBucket, "corrupt", "", nil, nil)
+	require.Equal(t, http.StatusOK, get.status, "a request without a body is not corrupted")
+	require.Len(t, get.body, len(data))
+	diff := 0
+	for i := range data {
+		if data[i] != get.body[i] {
+			diff++
+			assert.Equal(t, len(data)/2, i, "the middle byte is flipped")
+			assert.Equal(t, data[i]^1, get.body[i])
+		}
+	}
+	assert.Equal(t, 1, diff, "exactly one byte differs")
+	assert.Equal(t, crc64ECMA(get.body), put.header.Get("x-oss-hash-crc64ecma"))
+	assert.Equal(t, int64(1), e.emu.Stats().InjectedCorruptions)
+}
+
+// TestFaultClockShiftSparesSTS checks a shifted OSS clock leaves STS on the true time: a client
+// whose clock is wrong still gets credentials, with their true expiry.
+func TestFaultClockShiftSparesSTS(t *testing.T) {
+	clock := &testClock{}
+	clock.Set(time.Now())
+	e := newEnv(t, withClock(clock), func(c *emulator.Config) { c.Faults = emulator.FaultConfig{ClockShift: -20 * time.Minute} })
+	trustEmulatorCA(t, e.emu)
+	c, err := e.stsProvider("shifted", "", 900).GetCredentials()
+	require.NoError(t, err, "STS is not skewed against the caller's true clock")
+	require.NotEmpty(t, c.SecurityToken)
+
+	resp := e.rootRequest("HEAD", testBucket, "absent", "", nil, nil)
+	require.Equal(t, http.StatusForbidden, resp.status, "OSS sees the request 20 minutes in its future")
+	serverTime, err := http.ParseTime(resp.header.Get("Date"))
+	require.NoError(t, err)
+	assert.WithinDuration(t, clock.Now().Add(-20*time.Minute), serverTime, time.Second)
+}
+
 // TestFaultConfigValidation checks impossible fault settings are refused.
 func TestFaultConfigValidation(t *testing.T) {
 	e := newEnv(t)
@@ -121,6 +165,8 @@ func TestFaultConfigValidation(t *testing.T) {
 		{"fraction above 1", emulator.FaultConfig{FailFraction: 1.5}},
 		{"negative fraction", emulator.FaultConfig{DropFraction: -0.1}},
 		{"fractions summing above 1", emulator.FaultConfig{FailFraction: 0.6, DropFraction: 0.6}},
+		{"corruption pushing the sum above 1", emulator.FaultConfig{FailFraction: 0.5, CorruptFraction: 0.6}},
+		{"negative corruption", emulator.FaultConfig{CorruptFraction: -1}},
 		{"negative latency", emulator.FaultConfig{Latency: -time.Second}},
 	}
 	for _, tc := range cases {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,6 +22,8 @@ type call struct {
 	r *http.Request
 	// id is the request's x-oss-request-id.
 	id string
+	// body counts the request body bytes read, for the log line.
+	body *countingReader
 	// now is the emulator's clock when the request arrived.
 	now time.Time
 	route
@@ -33,9 +36,11 @@ type call struct {
 func (e *Emulator) serveOSS(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	e.stats.ossRequests.Add(1)
+	body := &countingReader{ReadCloser: r.Body}
+	r.Body = body
 	// Injected latency comes first: the request reaches the emulator only after it.
 	out, fault := e.faults.inject(r, w)
-	c := &call{e: e, w: &statusWriter{ResponseWriter: out}, r: r, id: newRequestID(), now: e.now()}
+	c := &call{e: e, w: &statusWriter{ResponseWriter: out}, r: r, id: newRequestID(), now: e.now(), body: body}
 	h := w.Header()
 	h.Set("x-oss-request-id", c.id)
 	h.Set("Date", c.now.UTC().Format(http.TimeFormat))
@@ -49,6 +54,9 @@ func (e *Emulator) serveOSS(w http.ResponseWriter, r *http.Request) {
 		e.stats.injectedDrops.Add(1)
 		c.logLine(start, "drop")
 		return
+	case faultCorrupt:
+		e.stats.injectedCorruptions.Add(1)
+		err = c.dispatch()
 	case faultFail:
 		e.stats.injectedFailures.Add(1)
 		err = newOSSError(http.StatusServiceUnavailable, "ServiceUnavailable", "Please reduce your request rate. (injected fault)")
@@ -121,6 +129,12 @@ func (c *call) logLine(start time.Time, fault string) {
 	if c.principal != nil {
 		attrs = append(attrs, slog.String("access_key_id", c.principal.accessKeyID))
 	}
+	if n := c.body.n; n > 0 || c.r.ContentLength > 0 {
+		attrs = append(attrs, slog.Int64("body_bytes", n))
+	}
+	if part := c.r.URL.Query().Get("partNumber"); part != "" {
+		attrs = append(attrs, slog.String("part_number", part))
+	}
 	if c.w.code != "" {
 		attrs = append(attrs, slog.String("code", c.w.code))
 	}
@@ -152,6 +166,19 @@ func (c *call) sourceIP() string {
 		return c.r.RemoteAddr
 	}
 	return host
+}
+
+// countingReader counts the bytes read from a request body.
+type countingReader struct {
+	io.ReadCloser
+	n int64
+}
+
+// Read reads from the body and counts what it read.
+func (r *countingReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	r.n += int64(n)
+	return n, err
 }
 
 // statusWriter records the status and the OSS error code of a response.

@@ -89,7 +89,7 @@ func (e *Emulator) serveSTS(w http.ResponseWriter, r *http.Request) {
 	params, err := stsParams(r)
 	var resp *assumeRoleResponse
 	if err == nil {
-		resp, err = e.assumeRole(r.Method, params, e.now())
+		resp, err = e.assumeRole(r.Method, params, e.cfg.Now())
 	}
 	attrs := []slog.Attr{slog.String("request_id", id), slog.String("role_session_name", params.Get("RoleSessionName"))}
 	status := http.StatusOK
@@ -199,10 +199,7 @@ func (e *Emulator) assumeRole(method string, p url.Values, now time.Time) (*assu
 		return nil, err
 	}
 	expires := now.Add(time.Duration(duration) * time.Second).Truncate(time.Second)
-	claims, secret, token := e.tokens.issue(sessionClaims{
-		IssuedAt: now.Unix(), Expires: expires.Unix(), RoleARN: e.cfg.RoleARN,
-		SessionName: p.Get("RoleSessionName"), Policy: p.Get("Policy"),
-	})
+	claims, secret, token := e.mintSession(p.Get("RoleSessionName"), p.Get("Policy"), now, expires)
 	resp := &assumeRoleResponse{SourceIdentity: p.Get("SourceIdentity")}
 	resp.AssumedRoleUser.Arn = e.cfg.RoleARN + "/" + claims.SessionName
 	resp.AssumedRoleUser.AssumedRoleID = e.roleID() + ":" + claims.SessionName
