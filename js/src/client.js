@@ -3,6 +3,13 @@ import { loadModule } from './wasm.js';
 import { CredentialManager, credentialSource } from './credentials.js';
 import { presignRequest, requestFields, headersFrom } from './request.js';
 import { postPolicy } from './post.js';
+import { defaultTransport } from './transport.js';
+import { retrySettings, TRANSFER_RETRY } from './retry.js';
+import { putObject } from './put.js';
+import { multipartUpload, pendingUploads, abortUpload } from './multipart.js';
+import { getObject, headObject, deleteObject, listObjects } from './objects.js';
+import { postObject } from './form-upload.js';
+import { toBlob } from './bodies.js';
 
 const OP_PRESIGN = 1;
 const OP_SIGN_HEADERS = 2;
@@ -19,8 +26,12 @@ export async function createClientWith(options = {}, defaultWasmURL) {
     wasmURL: options.wasmURL ?? (options.wasmModule ? undefined : defaultWasmURL()),
     wasmModule: options.wasmModule,
   });
-  const source = credentialSource(options.credentials, options.fetchOptions);
   let client;
+  let serverDate; // the first vending response's Date, before the client exists
+  const source = credentialSource(options.credentials, options.fetchOptions, (date) => {
+    if (client) client.observeServerDate(date);
+    else serverDate = date;
+  });
   let id;
   let pending; // the first response, fetched before the client exists, installed by the first refresh
   const credentials = new CredentialManager({
@@ -55,6 +66,7 @@ export async function createClientWith(options = {}, defaultWasmURL) {
   }));
   client = new Client(module, id, config, options);
   client.credentials = credentials;
+  if (serverDate !== undefined) client.observeServerDate(serverDate);
   try {
     await client.credentials.refresh();
   } catch (err) {
@@ -85,7 +97,11 @@ export class Client {
     this.prefix = config.prefix;
     this.signatureVersion = options.signatureVersion ?? 'v4';
     this.clockOffset = options.clockOffset ?? 0;
+    this.clockPinned = options.clockOffset !== undefined;
     this.clock = options.now ?? Date.now;
+    this.transport = options.transport ?? defaultTransport();
+    this.retry = retrySettings(options.transferRetry, TRANSFER_RETRY);
+    this.timers = options.timers ?? globalThis;
   }
 
   /** The signing clock: the local clock corrected by clockOffset (ms). */
@@ -95,11 +111,20 @@ export class Client {
     return t;
   }
 
-  /** Corrects the clock from a server Date header (after RequestTimeTooSkewed). */
+  /** Corrects the clock from a server time (OSS's ServerTime after RequestTimeTooSkewed, or a Date header). */
   correctClock(serverDate) {
     const server = new Date(serverDate).getTime();
     if (Number.isNaN(server)) throw new OssignError('InvalidArgument', `not a date: ${serverDate}`);
     this.clockOffset = server - this.clock();
+  }
+
+  /**
+   * A vending response's Date: when the local clock is more than a minute off it (a wrong
+   * computer clock would make fresh credentials look expired), signing follows the server's.
+   * A clockOffset given as an option is kept.
+   */
+  observeServerDate(serverMs) {
+    if (!this.clockPinned && Math.abs(serverMs - this.now()) > SKEW_TOLERANCE) this.correctClock(serverMs);
   }
 
   /** Presigned URL, synchronously (ali-oss's signatureUrl options). */
@@ -120,20 +145,82 @@ export class Client {
   }
 
   /** Signs a request with an Authorization header: {url, method, headers}. */
-  signRequest({ method = 'GET', bucket = this.bucket, key = '', headers, query, additionalHeaders, subResources, explain } = {}) {
-    const out = this.sign(OP_SIGN_HEADERS, { method, bucket, key, headers, query, additionalHeaders, subResources, explain });
+  signRequest(request = {}) {
+    this.credentials.poke();
+    return this.signAt(request, this.now());
+  }
+
+  /** signRequest at a given signing time (ms). */
+  signAt({ method = 'GET', bucket = this.bucket, key = '', headers, query, additionalHeaders, subResources, explain } = {}, nowMs) {
+    const out = this.module.sign(OP_SIGN_HEADERS, this.id, nowMs, requestFields({ method, bucket, key, headers, query, additionalHeaders, subResources, explain }));
     return { url: out[0], method: out[1], ...headersAndExplanation(out) };
   }
 
   /** Form fields for a browser PostObject upload: {url, fields}. */
   postObjectFields(opts = {}) {
     this.credentials.poke();
+    return this.postFormAt(opts, this.now());
+  }
+
+  /** postObjectFields at a given signing time (ms). */
+  postFormAt(opts, now) {
     const bucket = opts.bucket ?? this.bucket ?? '';
-    const now = this.now();
     const { conditions } = this.module.call('postConditions', this.id, now);
     const { policy, extraFields, expiresAt } = postPolicy(bucket, opts, conditions, now, this.credentials.expiration);
     const form = this.module.call('signPostObject', this.id, bucket, policy, now);
     return { url: form.url, fields: { ...Object.fromEntries(form.fields), ...extraFields }, expiresAt };
+  }
+
+  /** Uploads body with one PUT: progress, cancel, retries, CRC-64 check. */
+  put(key, body, opts) {
+    return putObject(this, key, body, opts);
+  }
+
+  /** Uploads file in parts, in parallel, resumable: see index.d.ts. */
+  multipartUpload(key, file, opts) {
+    return multipartUpload(this, key, file, opts);
+  }
+
+  /** put below opts.multipartThreshold (default 16 MiB), multipartUpload above. */
+  upload(key, file, opts = {}) {
+    const threshold = opts.multipartThreshold ?? MULTIPART_THRESHOLD;
+    const blob = toBlob(file);
+    return blob.size > threshold ? this.multipartUpload(key, blob, opts) : this.put(key, blob, opts);
+  }
+
+  /** The resumable uploads with a checkpoint for this client's bucket. */
+  pendingUploads(opts) {
+    return pendingUploads(this, opts);
+  }
+
+  /** Aborts a pending multipart upload on OSS and forgets its checkpoint. */
+  abortUpload(upload, opts) {
+    return abortUpload(this, upload, opts);
+  }
+
+  /** Downloads an object: see index.d.ts. */
+  get(key, opts) {
+    return getObject(this, key, opts);
+  }
+
+  /** An object's size, type, ETag, CRC-64 and metadata. */
+  head(key, opts) {
+    return headObject(this, key, opts);
+  }
+
+  /** Deletes an object. */
+  delete(key, opts) {
+    return deleteObject(this, key, opts);
+  }
+
+  /** One page of ListObjectsV2. */
+  list(opts) {
+    return listObjects(this, opts);
+  }
+
+  /** Uploads file with a PostObject form signed for exactly key. */
+  postObject(key, file, opts) {
+    return postObject(this, key, file, opts);
   }
 
   /** Explains a SignatureDoesNotMatch from OSS's StringToSign / CanonicalRequest. */
@@ -177,6 +264,12 @@ export class Client {
     return this.module.sign(op, this.id, this.now(), requestFields(request));
   }
 }
+
+/** upload() sends files larger than this (bytes) in parts. */
+const MULTIPART_THRESHOLD = 16 << 20;
+
+/** observeServerDate leaves the clock alone within this much of the server's (ms). */
+const SKEW_TOLERANCE = 60000;
 
 function headersAndExplanation(out) {
   const { headers, next } = headersFrom(out, 4);

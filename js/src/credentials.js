@@ -1,13 +1,15 @@
 import { OssignError } from './errors.js';
+import { jitteredBackoff } from './retry.js';
 
 /**
  * Turns the `credentials` option into an async function returning a credentials response:
  * a vending URL (fetched with `fetchOptions`), an async function, or a static object.
+ * onServerDate receives the time (ms) of a vending response's Date header, when it is readable.
  * @returns {{acquire: () => Promise<object>, refreshable: boolean}}
  */
-export function credentialSource(credentials, fetchOptions = {}) {
+export function credentialSource(credentials, fetchOptions = {}, onServerDate = () => {}) {
   if (typeof credentials === 'string' || credentials instanceof URL) {
-    return { acquire: () => fetchVending(credentials, fetchOptions), refreshable: true };
+    return { acquire: () => fetchVending(credentials, fetchOptions, onServerDate), refreshable: true };
   }
   if (typeof credentials === 'function') return { acquire: async () => credentials(), refreshable: true };
   if (credentials && typeof credentials === 'object') return { acquire: async () => credentials, refreshable: false };
@@ -19,7 +21,7 @@ function shown(url) {
   return String(url).split(/[?#]/)[0];
 }
 
-async function fetchVending(url, fetchOptions) {
+async function fetchVending(url, fetchOptions, onServerDate) {
   const where = shown(url);
   let response;
   try {
@@ -27,6 +29,8 @@ async function fetchVending(url, fetchOptions) {
   } catch (cause) {
     throw new OssignError('VendingFailed', `could not reach the vending endpoint ${where}: ${cause?.message ?? cause}`, { cause });
   }
+  const date = Date.parse(response.headers.get('Date') ?? '');
+  if (!Number.isNaN(date)) onServerDate(date);
   let body;
   try {
     body = await response.json();
@@ -79,6 +83,9 @@ export class CredentialManager extends EventTarget {
     this.refreshAt = 0;
     this.retryAt = 0; // after a failed refresh, no background attempt before this time
     this.hasCredentials = false;
+    // generation counts installed credentials: a request signed with generation g that OSS
+    // refuses needs a refresh only if no newer credentials came meanwhile.
+    this.generation = 0;
     this.inflight = undefined;
     this.timer = undefined;
     this.closed = false;
@@ -86,7 +93,12 @@ export class CredentialManager extends EventTarget {
 
   /** Credentials are held and not expired at the current time. */
   usable() {
-    return this.hasCredentials && (this.expiration === 0 || this.now() < this.expiration);
+    return this.hasCredentials && !this.expiredAt(this.now());
+  }
+
+  /** Whether the credentials held have expired by time t (ms); never for ones without expiry. */
+  expiredAt(t) {
+    return this.expiration !== 0 && t >= this.expiration;
   }
 
   /**
@@ -126,7 +138,7 @@ export class CredentialManager extends EventTarget {
       const response = await this.fetch();
       if (this.closed) return;
       const { expiration, refreshAt } = this.install(response, this.now());
-      Object.assign(this, { expiration, refreshAt, retryAt: 0, hasCredentials: true });
+      Object.assign(this, { expiration, refreshAt, retryAt: 0, hasCredentials: true, generation: this.generation + 1 });
       this.schedule(refreshAt);
       this.dispatchEvent(eventOf('credentialschange', { expiration: dateOrNull(expiration), refreshAt: dateOrNull(refreshAt) }));
     } catch (err) {
@@ -157,8 +169,7 @@ export class CredentialManager extends EventTarget {
   }
 
   backoff(attempt) {
-    const full = Math.min(this.maxDelay, this.baseDelay * 2 ** attempt);
-    return full / 2 + this.random() * (full / 2);
+    return jitteredBackoff(attempt, this, this.random);
   }
 
   sleep(ms) {

@@ -94,7 +94,7 @@ export function presignRequest(defaultBucket, key, opts = {}) {
 }
 
 /** contentDisposition or Content-Disposition → content-disposition. */
-function kebab(name) {
+export function kebab(name) {
   return name.replace(/[A-Z]/g, (c, i) => (i === 0 ? '' : '-') + c.toLowerCase()).replace(/--/g, '-');
 }
 

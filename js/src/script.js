@@ -3,6 +3,8 @@
 import { createClientWith } from './client.js';
 import { OssignError } from './errors.js';
 import { Client } from './client.js';
+import { putWithURL, getWithURL } from './url-transfer.js';
+import { postWithForm } from './form-upload.js';
 
 const scriptURL = globalThis.document?.currentScript?.src || globalThis.location?.href;
 
@@ -10,4 +12,7 @@ globalThis.ossign = {
   createClient: (options) => createClientWith(options, () => new URL('ossign.wasm', scriptURL)),
   OssignError,
   Client,
+  putWithURL,
+  getWithURL,
+  postWithForm,
 };

@@ -109,6 +109,27 @@ export class WasmModule {
     return this.call('sign', op, client, nowMs, fields).fields;
   }
 
+  /**
+   * Folds bytes into a running CRC-64 (OSS's x-oss-hash-crc64ecma; start from 0n).
+   * @param {bigint} crc
+   * @param {Uint8Array} bytes
+   * @returns {bigint}
+   */
+  crc64(crc, bytes) {
+    const x = this.exports;
+    if (bytes.length > this.capacity) {
+      this.capacity = bytes.length;
+      x.ossign_reserve(this.capacity);
+    }
+    this.bytes(x.ossign_buffer(), bytes.length).set(bytes);
+    return BigInt.asUintN(64, x.ossign_crc64(crc, bytes.length));
+  }
+
+  /** The CRC-64 of A followed by B, from their CRCs and B's length in bytes. */
+  crc64Combine(crcA, crcB, lengthB) {
+    return BigInt.asUintN(64, this.exports.ossign_crc64_combine(crcA, crcB, BigInt(lengthB)));
+  }
+
   bytes(ptr, length) {
     const buffer = this.exports.mem.buffer;
     if (this.view?.buffer !== buffer) this.view = new Uint8Array(buffer);

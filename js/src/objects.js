@@ -1,0 +1,96 @@
+import { OssignError } from './errors.js';
+import { sendSigned } from './send.js';
+import { parseXML } from './xml.js';
+import { crc64OfBlob, checkCRC64 } from './crc64.js';
+import { downloadProgress } from './progress.js';
+import { unquote, rangeHeader, bodyForm, blobAs } from './bodies.js';
+import { kebab } from './request.js';
+
+/** What head and get report about an object, from the response headers the page may read. */
+function objectInfo(key, headers) {
+  const meta = {};
+  for (const [name, value] of headers) {
+    if (name.startsWith('x-oss-meta-')) meta[name.slice(11)] = value;
+  }
+  const modified = headers.get('last-modified');
+  return {
+    key,
+    size: Number(headers.get('content-length') ?? NaN),
+    contentType: headers.get('content-type') ?? null,
+    etag: unquote(headers.get('etag')),
+    lastModified: modified ? new Date(modified) : null,
+    crc64: headers.get('x-oss-hash-crc64ecma') ?? null,
+    meta,
+  };
+}
+
+/**
+ * GetObject: the body as a Blob (default), text, ArrayBuffer or ReadableStream, with download
+ * progress; a whole object (no range) read as Blob, text or ArrayBuffer is checked against
+ * OSS's CRC-64 when the response carries one.
+ */
+export async function getObject(client, key, opts = {}) {
+  const as = bodyForm(opts.as);
+  const headers = { ...(opts.headers ?? {}) };
+  if (opts.range !== undefined) headers.Range = rangeHeader(opts.range);
+  const query = {};
+  for (const [name, value] of Object.entries(opts.response ?? {})) query[`response-${kebab(name)}`] = value;
+  if (opts.process !== undefined) query['x-oss-process'] = opts.process;
+  if (opts.versionId !== undefined) query.versionId = opts.versionId;
+  const progress = downloadProgress(opts.onProgress);
+  const reply = await sendSigned(client, {
+    method: 'GET', key, headers, query, responseType: as === 'stream' ? 'stream' : 'blob',
+    onDownloadProgress: progress.onDownloadProgress,
+  }, opts);
+  const info = objectInfo(key, reply.headers);
+  if (as === 'stream') return { ...info, status: reply.status, body: reply.body };
+  const blob = reply.body;
+  info.size = blob.size;
+  if (opts.range === undefined && reply.status === 200 && info.crc64 && opts.crc64 !== false && opts.process === undefined) {
+    checkCRC64(info.crc64, await crc64OfBlob(client.module, blob, opts.signal), `GET ${key}`, { requestId: reply.headers.get('x-oss-request-id') ?? undefined });
+  }
+  progress.finish(blob.size);
+  return { ...info, status: reply.status, body: await blobAs(blob, as) };
+}
+
+/** HeadObject: size, type, ETag, modification time, CRC-64 and the user metadata the page may read. */
+export async function headObject(client, key, opts = {}) {
+  const reply = await sendSigned(client, { method: 'HEAD', key, query: opts.versionId === undefined ? undefined : { versionId: opts.versionId } }, opts);
+  return objectInfo(key, reply.headers);
+}
+
+/** DeleteObject (OSS answers success for a key that does not exist). */
+export async function deleteObject(client, key, opts = {}) {
+  if (!key) throw new OssignError('InvalidObjectName', 'delete needs an object key');
+  await sendSigned(client, { method: 'DELETE', key, query: opts.versionId === undefined ? undefined : { versionId: opts.versionId } }, opts);
+  return { key };
+}
+
+/**
+ * ListObjectsV2 of the client's bucket: one page of objects (and common prefixes, with a
+ * delimiter), keys URL-encoded on the wire so that any key survives XML.
+ */
+export async function listObjects(client, opts = {}) {
+  const query = { 'list-type': '2', 'encoding-type': 'url' };
+  const names = { prefix: 'prefix', delimiter: 'delimiter', continuationToken: 'continuation-token', startAfter: 'start-after', maxKeys: 'max-keys' };
+  for (const [option, param] of Object.entries(names)) {
+    if (opts[option] !== undefined && opts[option] !== null) query[param] = String(opts[option]);
+  }
+  const reply = await sendSigned(client, { method: 'GET', bucket: opts.bucket, query, responseType: 'text' }, opts);
+  const root = parseXML(reply.body);
+  const decode = (s) => (s === undefined ? undefined : decodeURIComponent(s.replace(/\+/g, ' ')));
+  return {
+    objects: root.all('Contents').map((c) => ({
+      key: decode(c.childText('Key')),
+      size: Number(c.childText('Size')),
+      etag: unquote(c.childText('ETag')),
+      lastModified: new Date(c.childText('LastModified')),
+      type: c.childText('Type') ?? null,
+      storageClass: c.childText('StorageClass') ?? null,
+    })),
+    prefixes: root.all('CommonPrefixes').map((p) => decode(p.childText('Prefix'))),
+    isTruncated: root.childText('IsTruncated') === 'true',
+    nextContinuationToken: decode(root.childText('NextContinuationToken')) ?? null,
+    keyCount: Number(root.childText('KeyCount') ?? 0),
+  };
+}

@@ -1,0 +1,127 @@
+import { responseError, explainNetworkFailure, redactError } from './osserror.js';
+import { jitteredBackoff, retrySettings, retryableStatus, sleepFor } from './retry.js';
+
+/** Codes that mean the credentials no longer work: new ones and a new signature may. */
+const CREDENTIAL_CODES = new Set(['SecurityTokenExpired', 'InvalidAccessKeyId', 'InvalidSecurityToken']);
+
+/** At most this many credential refreshes, clock corrections or URL renewals per request. */
+const MAX_RENEWALS = 2;
+
+/**
+ * Sends one request, retrying what retrying can fix. Every attempt is prepared anew (signed, or
+ * given a fresh URL) and sends its body again from the start (a Blob is re-read; never an
+ * empty body):
+ * - no response, 5xx, 429: jittered exponential backoff, up to retry.retries times; a request
+ *   that never got a readable response ends as CORSBlocked when the endpoint is reachable;
+ * - an OSS error that hooks.renew can mend (new credentials, a corrected clock, a new URL):
+ *   at once, at most twice;
+ * - anything else fails at once, as OSS's Code (hooks.explain may add to the error).
+ * @param {{send: Function}} transport
+ * @param {{method: string, body?: Blob|string, responseType?: string, onUploadProgress?: Function,
+ *   onDownloadProgress?: Function}} spec
+ * @param {{signal?: AbortSignal, retry?: object|false, timers?: object, retryDefaults?: object}} opts
+ * @param {{what: string, bucket?: string, prepare: () => Promise<{url: string, headers: object, body?: unknown}>,
+ *   renew: (err: Error, prepared: object) => Promise<boolean>, explain?: (err: Error, prepared: object) => void}} hooks
+ * @returns {Promise<{status: number, headers: Map<string, string>, body: unknown}>}
+ */
+export async function sendWithRetry(transport, spec, opts, hooks) {
+  const retry = retrySettings(opts.retry, opts.retryDefaults);
+  let failures = 0;
+  let renewals = 0;
+  const backoff = () => sleepFor(jitteredBackoff(failures++, retry), opts.signal, opts.timers);
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    const prepared = await hooks.prepare();
+    let reply;
+    try {
+      reply = await transport.send({
+        method: spec.method, url: prepared.url, headers: prepared.headers, body: prepared.body ?? spec.body,
+        responseType: spec.responseType, signal: opts.signal,
+        onUploadProgress: spec.onUploadProgress, onDownloadProgress: spec.onDownloadProgress,
+      });
+    } catch (err) {
+      if (!err?.network) throw err;
+      if (failures < retry.retries) {
+        await backoff();
+        continue;
+      }
+      throw await explainNetworkFailure(err, prepared.url, hooks.bucket, failures + 1);
+    }
+    if (reply.status >= 200 && reply.status < 300) return reply;
+    const err = await responseError(reply, hooks.what);
+    if (renewals < MAX_RENEWALS && await hooks.renew(err, prepared)) {
+      renewals++;
+      continue;
+    }
+    if (retryableStatus(reply.status) && failures < retry.retries) {
+      await backoff();
+      continue;
+    }
+    hooks.explain?.(err, prepared);
+    throw redactError(err);
+  }
+}
+
+/**
+ * Sends one request to OSS signed with an Authorization header (sendWithRetry's rules):
+ * SecurityTokenExpired, InvalidAccessKeyId, InvalidSecurityToken, or AccessDenied while the
+ * credentials have expired refresh the credentials (once for every request that saw the same
+ * ones); RequestTimeTooSkewed sets the clock offset from the error's ServerTime;
+ * SignatureDoesNotMatch carries the diagnosis. spec.sign, when given, signs an attempt instead
+ * of the Authorization header (a PostObject form): (request, nowMs) → {url, headers, body}.
+ * @param {import('./client.js').Client} client
+ * @param {{method: string, key?: string, bucket?: string, query?: object, headers?: object,
+ *   body?: Blob|string, responseType?: string, onUploadProgress?: Function,
+ *   onDownloadProgress?: Function, sign?: Function}} spec
+ * @param {{signal?: AbortSignal, retry?: object|false}} [opts]
+ */
+export function sendSigned(client, spec, opts = {}) {
+  const request = {
+    method: spec.method, bucket: spec.bucket ?? client.bucket, key: spec.key ?? '',
+    headers: spec.headers, query: spec.query,
+  };
+  const sign = spec.sign ?? ((r, at) => client.signAt(r, at));
+  return sendWithRetry(client.transport, spec, { ...opts, retry: opts.retry ?? client.retry, timers: client.timers }, {
+    what: `${spec.method} ${spec.key || request.bucket || '/'}`,
+    bucket: request.bucket,
+    async prepare() {
+      await client.credentials.ready();
+      const signedAt = client.now();
+      return { ...sign(request, signedAt), signedAt, generation: client.credentials.generation };
+    },
+    async renew(err, prepared) {
+      if (credentialsFailed(client, err, prepared.signedAt)) {
+        // Requests that ran with the same credentials share one refresh.
+        if (client.credentials.generation === prepared.generation) await client.credentials.refresh();
+        return true;
+      }
+      if (err.code === 'RequestTimeTooSkewed' && err.serverTime) {
+        client.correctClock(err.serverTime);
+        return true;
+      }
+      return false;
+    },
+    explain(err, prepared) {
+      if (err.code === 'SignatureDoesNotMatch' && !spec.sign) explainSignature(client, err, request, prepared.signedAt);
+    },
+  });
+}
+
+/** Whether err says the credentials stopped working, and new ones can be had. */
+function credentialsFailed(client, err, signedAt) {
+  if (!client.credentials.refreshable) return false;
+  return CREDENTIAL_CODES.has(err.code) || (err.code === 'AccessDenied' && client.credentials.expiredAt(signedAt));
+}
+
+/** Adds the SignatureDoesNotMatch diagnosis: the request signed again, with its explanation. */
+function explainSignature(client, err, request, signedAt) {
+  if (!err.stringToSign) return;
+  try {
+    const { explanation } = client.signAt({ ...request, explain: true }, signedAt);
+    const diagnosis = client.diagnose(explanation, err.stringToSign, err.canonicalRequest ?? '');
+    err.diagnosis = diagnosis;
+    err.message += `. ${diagnosis.summary}`;
+  } catch (cause) {
+    err.diagnosis = { summary: `no diagnosis: ${cause.message}`, differences: [] };
+  }
+}
