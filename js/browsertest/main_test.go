@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 )
 
 var (
+	envRoutes sync.Map        // test environment id → its routes, served under /env/<id>/
 	serverURL string          // the static server: /dist, /bundle, /pages
 	browser   context.Context // the shared Chromium; tests open tabs in it
 	workDir   string          // temporary tree the server serves
@@ -112,11 +114,20 @@ func run(dir, name string, args ...string) error {
 	return nil
 }
 
-// handler serves the tree, plus /wrongmime/ossign.wasm with a Content-Type that defeats
-// WebAssembly.instantiateStreaming, as misconfigured servers do.
+// handler serves the tree, /wrongmime/ossign.wasm with a Content-Type that defeats
+// WebAssembly.instantiateStreaming, as misconfigured servers do, and under /env/<id>/ the
+// routes of the test environment registered as id (see transferEnv).
 func handler(dir string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", http.FileServer(http.Dir(dir)))
+	mux.HandleFunc("/env/{id}/", func(w http.ResponseWriter, r *http.Request) {
+		h, ok := envRoutes.Load(r.PathValue("id"))
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		http.StripPrefix("/env/"+r.PathValue("id"), h.(http.Handler)).ServeHTTP(w, r)
+	})
 	mux.HandleFunc("/wrongmime/ossign.wasm", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		http.ServeFile(w, r, filepath.Join(dir, "dist", "ossign.wasm"))
@@ -125,12 +136,18 @@ func handler(dir string) http.Handler {
 }
 
 // openPage opens path in a new tab, after running the before actions in it, and waits for the
-// page to set window.ready.
+// page to set window.ready; the tab lives for at most a minute.
 func openPage(t testing.TB, path string, before ...chromedp.Action[chromedp.Void]) context.Context {
+	t.Helper()
+	return openPageFor(t, path, time.Minute, before...)
+}
+
+// openPageFor is openPage with a tab that lives for at most timeout.
+func openPageFor(t testing.TB, path string, timeout time.Duration, before ...chromedp.Action[chromedp.Void]) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser)
 	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
 	t.Cleanup(cancelTimeout)
 	if err := chromedp.Do(ctx, append(before, chromedp.Navigate(serverURL+path))...); err != nil {
 		t.Fatalf("open %s: %v", path, err)
