@@ -193,4 +193,3 @@ func userMeta(h http.Header) (map[string]string, error) {
 	}
 	return meta, nil
 }
-
