@@ -138,8 +138,7 @@ func (c *call) copySource() (bucket, key string, err error) {
 func (c *call) checkCopyable(src *objectMeta) (int, error) {
 	if src.Type == objectAppendable {
 		return 0, newOSSError(http.StatusBadRequest, "OperationNotSupported",
-			"The operation is not supported for this resource: an appendable object cannot be copied.").
-			withEC(ecOperationNotSupported)
+			"The operation is not supported for this resource: an appendable object cannot be copied.")
 	}
 	h := http.Header{}
 	for _, name := range []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"} {

@@ -97,7 +97,7 @@ func (c *call) readDeleteRequest() (*deleteRequest, error) {
 	}
 	var doc deleteRequest
 	if len(body) > maxDeleteBody || xml.Unmarshal(body, &doc) != nil || len(doc.Objects) == 0 || len(doc.Objects) > maxDeleteKeys {
-		return nil, errMalformedXML()
+		return nil, errMalformedXML().withEC(ecDeleteMalformedXML)
 	}
 	return &doc, nil
 }

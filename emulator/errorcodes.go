@@ -31,17 +31,14 @@ const (
 	// ecDeleteKeyMissing: a DeleteMultipleObjects <Object> without <Key>.
 	// https://www.alibabacloud.com/help/en/oss/support/0016-00000613
 	ecDeleteKeyMissing = "0016-00000613"
-	// ecMalformedXML: a request body that is not the XML the API takes (the official Go SDK
-	// v2's test fixtures, for an XML body of an object API).
-	ecMalformedXML = "0016-00000608"
+	// ecDeleteMalformedXML: a DeleteMultipleObjects body that is not its XML (the official Go
+	// SDK v2's DeleteMultipleObjects test fixtures).
+	ecDeleteMalformedXML = "0016-00000608"
 	// ecNoSuchUpload: the upload id does not exist. https://www.alibabacloud.com/help/en/oss/support/0017-00000244
 	ecNoSuchUpload = "0017-00000244"
 	// ecEntityTooSmall: a part other than the last is under 100 KB.
 	// https://help.aliyun.com/en/oss/user-guide/0042-00000213
 	ecEntityTooSmall = "0042-00000213"
-	// ecOperationNotSupported: the operation does not apply to this object (the official Go
-	// SDK v2's test fixtures: 400 OperationNotSupported).
-	ecOperationNotSupported = "0016-00000702"
 	// ecSignatureDoesNotMatch: the signature differs from the one OSS computes (the official
 	// Go SDK v2's test fixtures).
 	ecSignatureDoesNotMatch = "0002-00000040"

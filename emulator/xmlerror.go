@@ -77,7 +77,7 @@ func errNotImplemented(what string) *ossError {
 // errMalformedXML is 400 MalformedXML.
 func errMalformedXML() *ossError {
 	return newOSSError(http.StatusBadRequest, "MalformedXML",
-		"The XML you provided was not well-formed or did not validate against our published schema.").withEC(ecMalformedXML)
+		"The XML you provided was not well-formed or did not validate against our published schema.")
 }
 
 // errorDocument renders e as OSS's XML error document.
