@@ -116,7 +116,7 @@ func pngHeader(w, h uint32) []byte {
 func (f *codeFixture) deleteBody(t *testing.T, body string, noMD5 bool) *http.Request {
 	header := map[string]string{}
 	if !noMD5 {
-		header["Content-MD5"] = base64.StdEncoding.EncodeToString(md5Of(body))
+		header["Content-MD5"] = b64MD5(body)
 	}
 	return f.signed(t, "POST", testBucket, "", "delete", header, []byte(body))
 }
