@@ -120,15 +120,18 @@ func printEndpoints(w io.Writer, emu *emulator.Emulator, srv *emulator.Server, d
 type snippet struct{ name, code string }
 
 // clientSnippets are working client configurations for the emulator's first bucket and root
-// key: ali-oss (which sends Host <bucket>.oss-<region>.aliyuncs.com to an IP endpoint, which
-// the emulator routes to the bucket), the official Go SDK v2 (path-style for an IP endpoint;
-// it needs the packages oss and oss/credentials) and ossign's createClient options.
+// key: ali-oss, the official Go SDK v2 (path-style for an IP endpoint; it needs the packages
+// oss and oss/credentials) and ossign's createClient options. ali-oss works with the IP
+// endpoint too (it sends Host <bucket>.oss-<region>.aliyuncs.com, which the emulator routes to
+// the bucket), except for signatureUrl, which it refuses for an IP endpoint: the line uses
+// localhost with sldEnable (path-style), which serves every call.
 func clientSnippets(emu *emulator.Emulator, endpoint string) []snippet {
 	bucket, region := emu.Buckets()[0], emu.Region()
 	id, secret := emu.RootAccessKeyID(), emu.RootAccessKeySecret()
+	localhost := strings.Replace(endpoint, "127.0.0.1", "localhost", 1)
 	return []snippet{
-		{"ali-oss (Node)", fmt.Sprintf("new OSS({ region: %q, endpoint: %q, bucket: %q, accessKeyId: %q, accessKeySecret: %q })",
-			"oss-"+region, endpoint, bucket, id, secret)},
+		{"ali-oss (Node)", fmt.Sprintf("new OSS({ region: %q, endpoint: %q, sldEnable: true, bucket: %q, accessKeyId: %q, accessKeySecret: %q })",
+			"oss-"+region, localhost, bucket, id, secret)},
 		{"Go SDK v2", fmt.Sprintf("oss.NewClient(oss.LoadDefaultConfig().WithRegion(%q).WithEndpoint(%q).WithCredentialsProvider(credentials.NewStaticCredentialsProvider(%q, %q)))",
 			region, endpoint, id, secret)},
 		{"ossign (JS)", fmt.Sprintf("createClient({ region: %q, endpoint: %q, bucket: %q, credentials: { AccessKeyId: %q, AccessKeySecret: %q } })",
