@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // copyObject is CopyObject: the object named by x-oss-copy-source becomes c.key, with the
@@ -53,12 +54,7 @@ func (c *call) copyObject() error {
 	if err := c.e.store.put(c.bucket, &m, st, forbid); err != nil {
 		return err
 	}
-	c.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
-	return c.writeXML(http.StatusOK, struct {
-		XMLName      xml.Name `xml:"CopyObjectResult"`
-		ETag         string
-		LastModified string
-	}{ETag: `"` + m.ETag + `"`, LastModified: xmlTime(m.LastModified)})
+	return c.writeCopyResult("CopyObjectResult", m.ETag, m.CRC64, m.LastModified)
 }
 
 // uploadPartCopy is UploadPartCopy: the bytes x-oss-copy-source-range selects (all of them
@@ -97,12 +93,18 @@ func (c *call) uploadPartCopy() error {
 	if err != nil {
 		return err
 	}
-	c.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(p.CRC64, 10))
+	return c.writeCopyResult("CopyPartResult", p.ETag, p.CRC64, p.LastModified)
+}
+
+// writeCopyResult answers a copy: <root><ETag/><LastModified/></root>, with the CRC-64 of
+// what was written in x-oss-hash-crc64ecma.
+func (c *call) writeCopyResult(root, etag string, crc uint64, modified time.Time) error {
+	c.w.Header().Set("x-oss-hash-crc64ecma", strconv.FormatUint(crc, 10))
 	return c.writeXML(http.StatusOK, struct {
-		XMLName      xml.Name `xml:"CopyPartResult"`
-		LastModified string
+		XMLName      xml.Name
 		ETag         string
-	}{LastModified: xmlTime(p.LastModified), ETag: `"` + p.ETag + `"`})
+		LastModified string
+	}{XMLName: xml.Name{Local: root}, ETag: `"` + etag + `"`, LastModified: xmlTime(modified)})
 }
 
 // copySource parses x-oss-copy-source, /<bucket>/<percent-encoded key> (the official SDKs

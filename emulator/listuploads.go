@@ -55,12 +55,7 @@ func (c *call) listMultipartUploads() error {
 	}
 	var lastPrefix string
 	for _, u := range c.e.store.openUploads(c.bucket, prefix, keyMarker, idMarker) {
-		item, rolled := u.Key, false
-		if delimiter != "" {
-			if i := strings.Index(u.Key[len(prefix):], delimiter); i >= 0 {
-				item, rolled = u.Key[:len(prefix)+i+len(delimiter)], true
-			}
-		}
+		item, rolled := rollUp(u.Key, prefix, delimiter)
 		if rolled && (item == lastPrefix || item == keyMarker) {
 			continue
 		}

@@ -215,18 +215,28 @@ func (s *store) head(bucketName, key string) (*objectMeta, error) {
 // open returns an object's metadata and its bytes, opened while the index lock is held: the
 // file stays readable even if the object is replaced or deleted while it is being sent.
 func (s *store) open(bucketName, key string) (*objectMeta, *os.File, error) {
+	var f *os.File
+	m, err := s.withBlob(bucketName, key, func(blob string) (err error) {
+		f, err = os.Open(blob)
+		return err
+	})
+	return m, f, err
+}
+
+// withBlob calls use with the path of an object's bytes while the index lock is held, and
+// returns the object's metadata.
+func (s *store) withBlob(bucketName, key string, use func(blob string) error) (*objectMeta, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	b := s.buckets[bucketName]
 	m := b.objects[key]
 	if m == nil {
-		return nil, nil, errNoSuchKey(key)
+		return nil, errNoSuchKey(key)
 	}
-	f, err := os.Open(b.blobPath(m.Blob))
-	if err != nil {
-		return nil, nil, err
+	if err := use(b.blobPath(m.Blob)); err != nil {
+		return nil, err
 	}
-	return m, f, nil
+	return m, nil
 }
 
 // put publishes st as the object m.Key (m.Blob is set here). With forbidOverwrite, an existing
@@ -302,15 +312,9 @@ func (s *store) update(bucketName, key string, change func(m objectMeta) (object
 // link returns an object's metadata and a staged hard link to its bytes (blobs are never
 // modified, so the link is a copy that costs nothing), made while the index lock is held.
 func (s *store) link(bucketName, key string) (*objectMeta, *staged, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	b := s.buckets[bucketName]
-	m := b.objects[key]
-	if m == nil {
-		return nil, nil, errNoSuchKey(key)
-	}
 	path := filepath.Join(s.tmpDir, "link-"+randomHex(8))
-	if err := os.Link(b.blobPath(m.Blob), path); err != nil {
+	m, err := s.withBlob(bucketName, key, func(blob string) error { return os.Link(blob, path) })
+	if err != nil {
 		return nil, nil, err
 	}
 	return m, &staged{path: path, size: m.Size, crc: m.CRC64}, nil
