@@ -27,7 +27,7 @@ import (
 // Where the codes below come from. A row whose EC is "" is an error whose EC no available
 // source confirms: the emulator sends none rather than guess.
 const (
-	docErrorCodes = "OSS error codes: https://www.alibabacloud.com/help/en/oss/support/error-code (and http-400/403/404-status-code pages)"
+	docErrorCodes = "OSS error codes: https://www.alibabacloud.com/help/doc-detail/32005.htm and https://alibabacloud.com/help/en/oss/support/http-400-status-code (403, 404 likewise)"
 	docSDKMocks   = "official Go SDK v2 v1.6.1 test fixtures (oss/client_mock_*_test.go, api_op_object_test.go)"
 	docIMGErrors  = "IMG errors: https://www.alibabacloud.com/help/en/oss/user-guide/common-errors"
 	docSpec       = "shared/spec/oss-signing.md (EC pages 0002-*)"
