@@ -1,9 +1,9 @@
 package emulator
 
 // OSS's fine-grained error codes (the EC element and x-oss-ec header, "each error cause
-// corresponds to a unique EC": https://www.alibabacloud.com/help/doc-detail/32005.htm). Each is the one the page named beside it documents for that cause; an error the
-// emulator answers without an EC is one whose EC no available source confirms (see
-// TestErrorCodesMatchTheDocs).
+// corresponds to a unique EC": https://www.alibabacloud.com/help/doc-detail/32005.htm). Each
+// is the one the page named beside it documents for that cause; an error the emulator answers
+// without an EC is one whose EC no available source confirms (see TestErrorCodesMatchTheDocs).
 const (
 	// ecAccessDenied: no permission (policy or ACL), or an anonymous request to a private
 	// object. https://www.alibabacloud.com/help/en/oss/support/0003-00000001
