@@ -16,7 +16,8 @@ const maxSkew = 15 * time.Minute
 const v4TimeFormat = "20060102T150405Z"
 
 // authenticate verifies the request's signature, whichever of the four forms it uses, and
-// returns who signed it. An unsigned request is anonymous, which no bucket here allows.
+// returns who signed it. An unsigned request is anonymous: allowed only to read an object
+// whose ACL is public-read or public-read-write.
 func (e *Emulator) authenticate(c *call) (*principal, error) {
 	auth := c.r.Header.Get("Authorization")
 	q := c.r.URL.Query()
@@ -38,7 +39,7 @@ func (e *Emulator) authenticate(c *call) (*principal, error) {
 	case v1q:
 		return e.verifyV1Query(c)
 	}
-	return nil, errAccessDenied("You have no right to access this object because of bucket acl: anonymous access is not allowed; sign the request.")
+	return e.anonymousRead(c)
 }
 
 // errMalformedAuthorization is 400 InvalidArgument for an Authorization header that cannot be
@@ -50,14 +51,19 @@ func errMalformedAuthorization(why string) *ossError {
 // checkSkew refuses a signing time more than 15 minutes from the emulator's clock.
 func (c *call) checkSkew(t time.Time) error {
 	if d := c.now.Sub(t); d > maxSkew || d < -maxSkew {
-		return newOSSError(http.StatusForbidden, "RequestTimeTooSkewed",
-			"The difference between the request time and the current time is too large.").
-			with("RequestTime", t.UTC().Format(ossTime)).
-			with("ServerTime", c.now.UTC().Format(ossTime)).
-			with("MaxAllowedSkewMilliseconds", strconv.Itoa(int(maxSkew/time.Millisecond))).
-			withEC("0002-00000504")
+		return c.errSkewed(t)
 	}
 	return nil
+}
+
+// errSkewed is 403 RequestTimeTooSkewed for the signing time t (EC 0002-00000504, spec §7).
+func (c *call) errSkewed(t time.Time) *ossError {
+	return newOSSError(http.StatusForbidden, "RequestTimeTooSkewed",
+		"The difference between the request time and the current time is too large.").
+		with("RequestTime", t.UTC().Format(ossTime)).
+		with("ServerTime", c.now.UTC().Format(ossTime)).
+		with("MaxAllowedSkewMilliseconds", strconv.Itoa(int(maxSkew/time.Millisecond))).
+		withEC("0002-00000504")
 }
 
 // errExpired is 403 AccessDenied for a signed URL (or policy) past its expiry.
@@ -76,7 +82,7 @@ func errSignatureMismatch(accessKeyID, provided, stringToSign, canonicalRequest 
 		with("OSSAccessKeyId", accessKeyID).
 		with("SignatureProvided", provided).
 		with("StringToSign", stringToSign).
-		with("StringToSignBytes", spacedHex(stringToSign))
+		with("StringToSignBytes", spacedHex(stringToSign)).withEC(ecSignatureDoesNotMatch)
 	if canonicalRequest != "" {
 		e.with("CanonicalRequest", canonicalRequest).with("CanonicalRequestBytes", spacedHex(canonicalRequest))
 	}

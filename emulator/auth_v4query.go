@@ -54,7 +54,7 @@ func (e *Emulator) verifyV4Query(c *call) (*principal, error) {
 			withEC("0002-00000232")
 	}
 	if t.Sub(c.now) > maxSkew {
-		return nil, c.checkSkew(t)
+		return nil, c.errSkewed(t).withEC(ecV4URLNotYetValid)
 	}
 	if expires := t.Add(time.Duration(lifetime) * time.Second); c.now.After(expires) {
 		return nil, c.errExpired(expires)

@@ -1,11 +1,15 @@
 // Package emulator is a local Alibaba Cloud OSS and STS endpoint for development and tests,
 // in the manner of Azurite or LocalStack.
 //
-// The OSS side serves, on loopback, the object API a browser uploader needs: PutObject,
-// GetObject (Range, response-* overrides, conditional headers), HeadObject, DeleteObject,
-// ListObjects and ListObjectsV2, the multipart calls (InitiateMultipartUpload, UploadPart,
-// ListParts, CompleteMultipartUpload, AbortMultipartUpload) and PostObject, addressed
-// path-style (http://127.0.0.1:PORT/bucket/key) or virtual-hosted (Host bucket.localhost:PORT).
+// The OSS side serves, on loopback, the object API the SDKs call: PutObject, GetObject (Range,
+// response-* overrides, conditional headers, x-oss-process image processing), HeadObject,
+// GetObjectMeta, DeleteObject, DeleteMultipleObjects, CopyObject, AppendObject,
+// PutObjectAcl/GetObjectAcl, ProcessObject, ListObjects and ListObjectsV2, the multipart calls
+// (InitiateMultipartUpload, UploadPart, UploadPartCopy, ListParts, ListMultipartUploads,
+// CompleteMultipartUpload, AbortMultipartUpload) and PostObject, addressed path-style
+// (http://127.0.0.1:PORT/bucket/key) or virtual-hosted (Host bucket.localhost:PORT,
+// bucket.<configured hostname>, or bucket.oss-<region>[-internal].aliyuncs.com, the Host
+// ali-oss sends to an IP endpoint, whatever address the request reached).
 // The STS side answers AssumeRole over HTTPS with a CA the emulator generates, so that
 // github.com/aliyun/credentials-go, which only speaks https to STS, can use it.
 //
@@ -18,8 +22,9 @@
 //   - V4 URL signatures, PostObject policy signatures (V1 and V4) and STS RPC signatures are
 //     verified by code in this package written from the specifications.
 //
-// Rejections carry OSS's error codes in OSS's XML error document (SignatureDoesNotMatch
-// includes the StringToSign, and for V4 the CanonicalRequest, the emulator computed).
+// Rejections carry OSS's error codes in OSS's XML error document, with the fine-grained EC
+// (element and x-oss-ec header) wherever a source confirms it (SignatureDoesNotMatch includes
+// the StringToSign, and for V4 the CanonicalRequest, the emulator computed).
 // STS tokens are HMAC-signed by the emulator and carry their expiry and session policy; the
 // OSS side enforces both, evaluating session policies the way RAM does.
 //

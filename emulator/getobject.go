@@ -37,8 +37,11 @@ func (c *call) getObject() error {
 		c.w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	setObjectHeaders(h, m)
 	q := c.r.URL.Query()
+	if q.Has("x-oss-process") {
+		return c.serveProcessed(f, m.Size, q.Get("x-oss-process"))
+	}
+	setObjectHeaders(h, m)
 	for _, o := range responseOverrides {
 		if q.Has(o.param) {
 			h.Set(o.header, q.Get(o.param))
@@ -83,6 +86,9 @@ func setObjectHeaders(h http.Header, m *objectMeta) {
 	h.Set("x-oss-hash-crc64ecma", strconv.FormatUint(m.CRC64, 10))
 	if m.ContentMD5 != "" {
 		h.Set("Content-MD5", m.ContentMD5)
+	}
+	if m.Type == objectAppendable {
+		h.Set("x-oss-next-append-position", strconv.FormatInt(m.Size, 10))
 	}
 }
 

@@ -131,7 +131,7 @@ func TestPutObjectChecks(t *testing.T) {
 		wantCode   string
 	}{
 		{"matching Content-MD5", "md5/ok", map[string]string{"Content-MD5": goodMD5}, 200, ""},
-		{"other Content-MD5", "md5/bad", map[string]string{"Content-MD5": base64.StdEncoding.EncodeToString(md5Of("other"))}, 400, "BadDigest"},
+		{"other Content-MD5", "md5/bad", map[string]string{"Content-MD5": base64.StdEncoding.EncodeToString(md5Of("other"))}, 400, "InvalidDigest"},
 		{"Content-MD5 that is not an MD5", "md5/invalid", map[string]string{"Content-MD5": "bm90IGFuIG1kNQ=="}, 400, "InvalidDigest"},
 		{"forbid overwrite of a new key", "once", map[string]string{"x-oss-forbid-overwrite": "true"}, 200, ""},
 		{"forbid overwrite of an existing key", "once", map[string]string{"x-oss-forbid-overwrite": "true"}, 409, "FileAlreadyExists"},

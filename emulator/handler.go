@@ -96,8 +96,10 @@ func (c *call) dispatch() error {
 	if c.principal, err = c.e.authenticate(c); err != nil {
 		return err
 	}
-	if err := c.authorize(c.key); err != nil {
-		return err
+	if op.action != "" {
+		if err := c.authorize(c.key); err != nil {
+			return err
+		}
 	}
 	return op.serve(c)
 }
@@ -126,7 +128,7 @@ func (c *call) logLine(start time.Time, fault string) {
 	if c.op != nil {
 		attrs = append(attrs, slog.String("op", c.op.name))
 	}
-	if c.principal != nil {
+	if c.principal != nil && c.principal.accessKeyID != "" {
 		attrs = append(attrs, slog.String("access_key_id", c.principal.accessKeyID))
 	}
 	if n := c.body.n; n > 0 || c.r.ContentLength > 0 {

@@ -11,7 +11,8 @@ import (
 
 // TestEmulatorImports keeps the emulator an independent check on ossign's signer: neither it
 // nor its tests import signer/ (or signer/wire), and outside the standard library the package
-// itself uses only the official SDK's signer and the credentials type that signer takes.
+// itself uses only the official SDK's signer and the credentials type that signer takes, and
+// golang.org/x/image's scaler for x-oss-process.
 func TestEmulatorImports(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "-test", ".").CombinedOutput()
 	require.NoError(t, err, string(out))
@@ -24,6 +25,8 @@ func TestEmulatorImports(t *testing.T) {
 	assert.ElementsMatch(t, []string{
 		"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials",
 		"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/signer",
+		"golang.org/x/image/draw",
+		"golang.org/x/image/math/f64",
 		"github.com/ossign/ossign/emulator",
 	}, strings.Fields(string(out)))
 }

@@ -123,12 +123,7 @@ func (c *call) listObjects() error {
 func listing(objs []*objectMeta, prefix, delimiter, after string, maxKeys int) listPage {
 	var page listPage
 	for _, m := range objs {
-		item, rolled := m.Key, false
-		if delimiter != "" {
-			if i := strings.Index(m.Key[len(prefix):], delimiter); i >= 0 {
-				item, rolled = m.Key[:len(prefix)+i+len(delimiter)], true
-			}
-		}
+		item, rolled := rollUp(m.Key, prefix, delimiter)
 		// A common prefix already returned: the previous page ended on it, or this page has it.
 		if rolled && (item == after || item == page.last) {
 			continue
@@ -145,4 +140,15 @@ func listing(objs []*objectMeta, prefix, delimiter, after string, maxKeys int) l
 		page.last = item
 	}
 	return page
+}
+
+// rollUp returns the common prefix key belongs to, a listing's prefix up to and including the
+// first delimiter after it, or key itself when there is none (or no delimiter).
+func rollUp(key, prefix, delimiter string) (item string, rolled bool) {
+	if delimiter != "" {
+		if i := strings.Index(key[len(prefix):], delimiter); i >= 0 {
+			return key[:len(prefix)+i+len(delimiter)], true
+		}
+	}
+	return key, false
 }

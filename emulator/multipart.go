@@ -35,6 +35,8 @@ type upload struct {
 	Initiated time.Time         `json:"initiated"`
 	Headers   map[string]string `json:"headers,omitempty"`
 	Meta      map[string]string `json:"meta,omitempty"`
+	// ACL is the object ACL the completed object gets.
+	ACL string `json:"acl,omitempty"`
 
 	dir string
 	// mu guards parts and done; Complete holds it while it assembles the object.
@@ -63,7 +65,7 @@ type partRef struct {
 func errNoSuchUpload(id string) *ossError {
 	return newOSSError(http.StatusNotFound, "NoSuchUpload",
 		"The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.").
-		with("UploadId", id)
+		with("UploadId", id).withEC(ecNoSuchUpload)
 }
 
 // loadUploads indexes a bucket's uploads, dropping unreadable ones and unreferenced part files.
@@ -120,13 +122,13 @@ func (s *store) loadUpload(u *upload) error {
 func partMetaName(n int) string { return "part-" + strconv.Itoa(n) + ".json" }
 
 // initiate creates an upload for bucket/key and returns it.
-func (s *store) initiate(bucketName, key string, headers, meta map[string]string, now time.Time) (*upload, error) {
+func (s *store) initiate(bucketName, key string, spec uploadSpec, now time.Time) (*upload, error) {
 	s.mu.RLock()
 	b := s.buckets[bucketName]
 	s.mu.RUnlock()
 	id := strings.ToUpper(randomHex(16))
 	u := &upload{
-		ID: id, Bucket: bucketName, Key: key, Initiated: now, Headers: headers, Meta: meta,
+		ID: id, Bucket: bucketName, Key: key, Initiated: now, Headers: spec.headers, Meta: spec.meta, ACL: spec.acl,
 		dir: filepath.Join(b.dir, "uploads", id), parts: map[int]*partMeta{},
 	}
 	if err := os.Mkdir(u.dir, 0o755); err != nil {
@@ -230,7 +232,7 @@ func (s *store) complete(u *upload, refs []partRef, all, forbidOverwrite bool, n
 	m := &objectMeta{
 		Key: u.Key, Size: st.size, CRC64: st.crc, LastModified: now, Type: objectMultipart,
 		ETag:    fmt.Sprintf("%X-%d", etags.Sum(nil), len(parts)),
-		Headers: u.Headers, Meta: u.Meta,
+		Headers: u.Headers, Meta: u.Meta, ACL: u.ACL,
 	}
 	if err := s.put(u.Bucket, m, st, forbidOverwrite); err != nil {
 		return nil, err
@@ -306,7 +308,7 @@ func (u *upload) selectParts(refs []partRef, all bool) ([]*partMeta, error) {
 		if p.Size < minPartSize {
 			return nil, newOSSError(http.StatusBadRequest, "EntityTooSmall",
 				"Your proposed upload is smaller than the minimum allowed size.").
-				with("PartNumber", strconv.Itoa(p.Number)).with("MinSizeAllowed", strconv.Itoa(minPartSize))
+				with("PartNumber", strconv.Itoa(p.Number)).with("MinSizeAllowed", strconv.Itoa(minPartSize)).withEC(ecEntityTooSmall)
 		}
 	}
 	return parts, nil

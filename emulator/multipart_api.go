@@ -20,11 +20,11 @@ func (c *call) initiateMultipartUpload() error {
 	if err != nil {
 		return err
 	}
-	_, headers, meta, err := c.objectAttributes()
+	spec, err := c.objectAttributes()
 	if err != nil {
 		return err
 	}
-	u, err := c.e.store.initiate(c.bucket, c.key, headers, meta, c.now)
+	u, err := c.e.store.initiate(c.bucket, c.key, spec, c.now)
 	if err != nil {
 		return err
 	}
@@ -37,14 +37,20 @@ func (c *call) initiateMultipartUpload() error {
 	}{Bucket: c.bucket, Key: enc.encode(c.key), UploadID: u.ID, EncodingType: enc.name()})
 }
 
-// uploadPart is UploadPart.
-func (c *call) uploadPart() error {
+// uploadTarget returns the upload and the part number an UploadPart or UploadPartCopy writes.
+func (c *call) uploadTarget() (*upload, int, error) {
 	q := c.r.URL.Query()
 	n, err := strconv.Atoi(q.Get("partNumber"))
 	if err != nil || n < 1 || n > maxPartNumber {
-		return errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive.", "partNumber", q.Get("partNumber"))
+		return nil, 0, errInvalidArgument("Part number must be an integer between 1 and 10000, inclusive.", "partNumber", q.Get("partNumber"))
 	}
 	u, err := c.e.store.upload(q.Get("uploadId"), c.bucket, c.key)
+	return u, n, err
+}
+
+// uploadPart is UploadPart.
+func (c *call) uploadPart() error {
+	u, n, err := c.uploadTarget()
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"mime"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +20,7 @@ const maxUserMetaSize = 8 << 10
 // putObject is PutObject: the body becomes the object once it is wholly received and its
 // Content-MD5, when sent, matches.
 func (c *call) putObject() error {
-	forbid, headers, meta, err := c.objectAttributes()
+	spec, err := c.objectAttributes()
 	if err != nil {
 		return err
 	}
@@ -30,8 +28,9 @@ func (c *call) putObject() error {
 	if err != nil {
 		return err
 	}
-	m := normalObject(c.key, st, c.now, headers, meta)
-	if err := c.e.store.put(c.bucket, m, st, forbid); err != nil {
+	m := normalObject(c.key, st, c.now, spec.headers, spec.meta)
+	m.ACL = spec.acl
+	if err := c.e.store.put(c.bucket, m, st, spec.forbid); err != nil {
 		return err
 	}
 	c.writeUploadResult(m.ETag, m.CRC64, m.ContentMD5)
@@ -40,18 +39,33 @@ func (c *call) putObject() error {
 	return nil
 }
 
-// objectAttributes reads what PutObject and InitiateMultipartUpload store besides the bytes:
-// x-oss-forbid-overwrite (refusing at once when the object exists), the standard headers and
-// the user metadata.
-func (c *call) objectAttributes() (forbid bool, headers, meta map[string]string, err error) {
-	if forbid, err = forbidOverwrite(c.r.Header.Get("x-oss-forbid-overwrite")); err != nil {
-		return false, nil, nil, err
+// uploadSpec is what an upload request asks for besides the bytes.
+type uploadSpec struct {
+	// forbid is x-oss-forbid-overwrite.
+	forbid bool
+	// headers and meta are the standard headers and the user metadata to store.
+	headers, meta map[string]string
+	// acl is x-oss-object-acl ("" for default).
+	acl string
+}
+
+// objectAttributes reads what PutObject, InitiateMultipartUpload and AppendObject store
+// besides the bytes: x-oss-forbid-overwrite (refusing at once when the object exists), the
+// standard headers, the user metadata and x-oss-object-acl.
+func (c *call) objectAttributes() (uploadSpec, error) {
+	var spec uploadSpec
+	var err error
+	if spec.forbid, err = forbidOverwrite(c.r.Header.Get("x-oss-forbid-overwrite")); err != nil {
+		return spec, err
 	}
-	if forbid && c.e.store.exists(c.bucket, c.key) {
-		return false, nil, nil, errFileAlreadyExists()
+	if spec.forbid && c.e.store.exists(c.bucket, c.key) {
+		return spec, errFileAlreadyExists()
 	}
-	headers, meta, err = uploadAttributes(c.r.Header, c.key)
-	return forbid, headers, meta, err
+	if spec.acl, err = parseObjectACL(c.r.Header.Get("x-oss-object-acl")); err != nil {
+		return spec, err
+	}
+	spec.headers, spec.meta, err = uploadAttributes(c.r.Header, c.key)
+	return spec, err
 }
 
 // normalObject describes a Normal (single-request) object of the staged bytes st.
@@ -105,15 +119,23 @@ func (c *call) stageBody() (*staged, error) {
 	}
 	if want != nil && !bytes.Equal(want, st.md5[:]) {
 		st.discard()
-		return nil, newOSSError(http.StatusBadRequest, "BadDigest", "The Content-MD5 you specified did not match what we received.").
-			with("ExpectedMD5", c.r.Header.Get("Content-MD5")).
-			with("CalculatedMD5", base64.StdEncoding.EncodeToString(st.md5[:]))
+		return nil, errDigestMismatch(c.r.Header.Get("Content-MD5"), st.md5[:])
 	}
 	return st, nil
 }
 
+// errDigestMismatch is 400 InvalidDigest for a body whose MD5 is not its Content-MD5. OSS
+// answers InvalidDigest, not S3's BadDigest ("The Content-MD5 you specified was invalid",
+// https://www.alibabacloud.com/help/en/oss/the-the-content-md5-you-specified-was-invalid-error-message-is-returned-when-you-upload-a-file-to-oss-by-using-sts),
+// with EC 0017-00000503 (https://help.aliyun.com/zh/oss/user-guide/0017-00000503).
+func errDigestMismatch(sent string, got []byte) *ossError {
+	return newOSSError(http.StatusBadRequest, "InvalidDigest", "The Content-MD5 you specified was invalid.").
+		with("Content-MD5", sent).
+		with("CalculatedMD5", base64.StdEncoding.EncodeToString(got)).withEC("0017-00000503")
+}
+
 // contentMD5 decodes a Content-MD5 header: nil when absent, InvalidDigest when not the Base64
-// of 16 bytes.
+// of 16 bytes (EC 0017-00000502, https://help.aliyun.com/zh/oss/user-guide/0017-00000502).
 func contentMD5(v string) ([]byte, error) {
 	if v == "" {
 		return nil, nil
@@ -121,7 +143,7 @@ func contentMD5(v string) ([]byte, error) {
 	sum, err := base64.StdEncoding.DecodeString(v)
 	if err != nil || len(sum) != 16 {
 		return nil, newOSSError(http.StatusBadRequest, "InvalidDigest", "The Content-MD5 you specified is not valid.").
-			with("Content-MD5", v)
+			with("Content-MD5", v).withEC("0017-00000502")
 	}
 	return sum, nil
 }
@@ -134,7 +156,7 @@ func forbidOverwrite(v string) (bool, error) {
 	case "true":
 		return true, nil
 	}
-	return false, errInvalidArgument("x-oss-forbid-overwrite must be true or false.", "x-oss-forbid-overwrite", v)
+	return false, errInvalidArgument("x-oss-forbid-overwrite must be true or false.", "x-oss-forbid-overwrite", v).withEC(ecForbidOverwriteValue)
 }
 
 // uploadAttributes collects what an upload stores besides its bytes from h (request headers,
@@ -170,12 +192,4 @@ func userMeta(h http.Header) (map[string]string, error) {
 			"Your metadata headers exceed the maximum allowed metadata size.").with("MaxSizeAllowed", strconv.Itoa(maxUserMetaSize))
 	}
 	return meta, nil
-}
-
-// defaultContentType is the MIME type of key's extension, or application/octet-stream.
-func defaultContentType(key string) string {
-	if t := mime.TypeByExtension(path.Ext(key)); t != "" {
-		return t
-	}
-	return "application/octet-stream"
 }

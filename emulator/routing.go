@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -15,8 +16,9 @@ type route struct {
 }
 
 // parseRoute reads the bucket and key from the Host header and the decoded path. A host of
-// the form <bucket>.<hostname>, for a configured hostname, is virtual-hosted (the whole path is
-// the key); any other host is path-style (/<bucket>/<key>).
+// the form <bucket>.<hostname>, for a configured hostname, or <bucket>.oss-<region>[-internal].aliyuncs.com
+// (what SDKs such as ali-oss send to an IP endpoint) is virtual-hosted (the whole path is the
+// key); any other host is path-style (/<bucket>/<key>).
 func (e *Emulator) parseRoute(r *http.Request) (route, error) {
 	path := r.URL.Path
 	if !strings.HasPrefix(path, "/") {
@@ -36,10 +38,20 @@ func (e *Emulator) parseRoute(r *http.Request) (route, error) {
 			with("BucketName", rt.bucket)
 	}
 	if !e.store.hasBucket(rt.bucket) {
-		return rt, newOSSError(http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist.").
-			with("BucketName", rt.bucket)
+		return rt, errNoSuchBucket(rt.bucket)
 	}
 	return rt, nil
+}
+
+// ossHostPattern is an OSS public or internal virtual-hosted host name,
+// <bucket>.oss-<region>[-internal].aliyuncs.com: the Host ali-oss (and other SDKs) send when
+// their endpoint is an IP address, whatever address the request reached.
+var ossHostPattern = regexp.MustCompile(`^([a-z0-9-]+)\.oss-[a-z0-9-]+\.aliyuncs\.com$`)
+
+// errNoSuchBucket is 404 NoSuchBucket.
+func errNoSuchBucket(bucket string) *ossError {
+	return newOSSError(http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist.").
+		with("BucketName", bucket).withEC(ecNoSuchBucket)
 }
 
 // virtualHostBucket returns the bucket of a virtual-hosted Host header.
@@ -49,6 +61,9 @@ func (e *Emulator) virtualHostBucket(hostport string) (string, bool) {
 		host = h
 	}
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if m := ossHostPattern.FindStringSubmatch(host); m != nil {
+		return m[1], true
+	}
 	for _, name := range e.cfg.Hostnames {
 		if bucket, ok := strings.CutSuffix(host, "."+name); ok && bucket != "" {
 			return bucket, true
@@ -72,7 +87,8 @@ func checkObjectKey(key string) error {
 type operation struct {
 	// name is OSS's name for the API, as logged.
 	name string
-	// action is the RAM action a session policy must allow.
+	// action is the RAM action a session policy must allow; "" when serve authorizes the
+	// request itself.
 	action string
 	// onBucket says the RAM resource is the bucket (acs:oss:*:*:bucket), not an object.
 	onBucket bool
@@ -94,6 +110,15 @@ var (
 	opListParts      = &operation{"ListParts", "oss:ListParts", false, (*call).listParts}
 	opCompleteUpload = &operation{"CompleteMultipartUpload", "oss:PutObject", false, (*call).completeMultipartUpload}
 	opAbortUpload    = &operation{"AbortMultipartUpload", "oss:AbortMultipartUpload", false, (*call).abortMultipartUpload}
+	opListUploads    = &operation{"ListMultipartUploads", "oss:ListMultipartUploads", true, (*call).listMultipartUploads}
+	opCopyObject     = &operation{"CopyObject", "oss:PutObject", false, (*call).copyObject}
+	opUploadPartCopy = &operation{"UploadPartCopy", "oss:PutObject", false, (*call).uploadPartCopy}
+	opAppendObject   = &operation{"AppendObject", "oss:PutObject", false, (*call).appendObject}
+	opPutObjectACL   = &operation{"PutObjectAcl", "oss:PutObjectAcl", false, (*call).putObjectACL}
+	opGetObjectACL   = &operation{"GetObjectAcl", "oss:GetObjectAcl", false, (*call).getObjectACL}
+	opProcessObject  = &operation{"ProcessObject", "oss:PostProcessTask", false, (*call).processObject}
+	// opDeleteMultiple authorizes oss:DeleteObject on each key itself.
+	opDeleteMultiple = &operation{"DeleteMultipleObjects", "", true, (*call).deleteMultipleObjects}
 	// opPostObject authenticates from its form, so its serve does authentication itself.
 	opPostObject = &operation{"PostObject", "oss:PutObject", false, (*call).postObject}
 )
@@ -111,17 +136,7 @@ func identify(r *http.Request, rt route) (*operation, error) {
 		return nil, errNotImplemented(r.Method + " on the service (bucket-less) endpoint")
 	}
 	if rt.key == "" {
-		switch {
-		case r.Method == http.MethodGet && q.Has("uploads"):
-			return nil, errNotImplemented("ListMultipartUploads")
-		case r.Method == http.MethodGet && q.Get("list-type") == "2":
-			return opListObjectsV2, nil
-		case r.Method == http.MethodGet:
-			return opListObjects, nil
-		case r.Method == http.MethodPost:
-			return opPostObject, nil
-		}
-		return nil, errNotImplemented(r.Method + " on a bucket")
+		return identifyBucketOp(r.Method, q)
 	}
 	if err := checkObjectKey(rt.key); err != nil {
 		return nil, err
@@ -129,15 +144,23 @@ func identify(r *http.Request, rt route) (*operation, error) {
 	upload := q.Has("uploadId")
 	switch r.Method {
 	case http.MethodPut:
-		if r.Header.Get("x-oss-copy-source") != "" {
-			return nil, errNotImplemented("CopyObject and UploadPartCopy")
-		}
-		if upload || q.Has("partNumber") {
+		copied := r.Header.Get("x-oss-copy-source") != ""
+		switch {
+		case q.Has("acl"):
+			return opPutObjectACL, nil
+		case (upload || q.Has("partNumber")) && copied:
+			return opUploadPartCopy, nil
+		case upload || q.Has("partNumber"):
 			return opUploadPart, nil
+		case copied:
+			return opCopyObject, nil
 		}
 		return opPutObject, nil
 	case http.MethodGet:
-		if upload {
+		switch {
+		case q.Has("acl"):
+			return opGetObjectACL, nil
+		case upload:
 			return opListParts, nil
 		}
 		return opGetObject, nil
@@ -157,9 +180,30 @@ func identify(r *http.Request, rt route) (*operation, error) {
 			return opInitiateUpload, nil
 		case upload:
 			return opCompleteUpload, nil
+		case q.Has("append"):
+			return opAppendObject, nil
+		case q.Has("x-oss-process"):
+			return opProcessObject, nil
 		}
 	}
 	return nil, errNotImplemented(r.Method + " on an object without a supported sub-resource")
+}
+
+// identifyBucketOp maps a request to a bucket (no key) to its operation.
+func identifyBucketOp(method string, q url.Values) (*operation, error) {
+	switch {
+	case method == http.MethodGet && q.Has("uploads"):
+		return opListUploads, nil
+	case method == http.MethodGet && q.Get("list-type") == "2":
+		return opListObjectsV2, nil
+	case method == http.MethodGet && !q.Has("acl"):
+		return opListObjects, nil
+	case method == http.MethodPost && q.Has("delete"):
+		return opDeleteMultiple, nil
+	case method == http.MethodPost && !q.Has("delete"):
+		return opPostObject, nil
+	}
+	return nil, errNotImplemented(method + " on a bucket")
 }
 
 // legacySubresources are the bucket and feature sub-resources of the legacy SDKs' signing
@@ -180,9 +224,8 @@ var legacySubresources = setOf(
 // otherUnsupported are sub-resources of the SDKs' core signing list, and processing
 // parameters, for APIs the emulator does not have.
 var otherUnsupported = setOf(
-	"acl", "append", "bucketInfo", "callback", "callback-var", "cloudboxes", "delete", "location",
-	"position", "regionList", "restore", "sequential", "stat", "symlink", "tagging",
-	"versionId", "versioning", "versions", "x-oss-process", "x-oss-async-process",
+	"bucketInfo", "callback", "callback-var", "cloudboxes", "location", "regionList", "restore",
+	"sequential", "stat", "symlink", "tagging", "versionId", "versioning", "versions", "x-oss-async-process",
 )
 
 // unsupportedSubresource returns the first (in byte order) sub-resource in q the emulator

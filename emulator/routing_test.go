@@ -62,8 +62,11 @@ func TestRouting(t *testing.T) {
 		{name: "encoded slash in the path", host: "127.0.0.1", path: "/bucket/dir%2Fk", bucket: testBucket, key: "dir/k", wantStatus: 200},
 		{name: "no such bucket", host: "127.0.0.1", path: "/nobucket/k", bucket: "nobucket", key: "k", wantStatus: 404, wantCode: "NoSuchBucket"},
 		{name: "invalid bucket name", host: "Bad_Bucket.localhost", path: "/k", bucket: "bad_bucket", key: "k", wantStatus: 400, wantCode: "InvalidBucketName"},
-		{name: "unsupported sub-resource", host: "127.0.0.1", path: "/bucket/dir/k?acl", bucket: testBucket, key: "dir/k", wantStatus: 501, wantCode: "NotImplemented"},
-		{name: "image processing", host: "127.0.0.1", path: "/bucket/dir/k?x-oss-process=image%2Fresize%2Cw_10", bucket: testBucket, key: "dir/k", wantStatus: 501, wantCode: "NotImplemented"},
+		{name: "virtual-hosted on an OSS public host name, as ali-oss sends to an IP endpoint", host: "bucket.oss-cn-hangzhou.aliyuncs.com", path: "/dir/k", bucket: testBucket, key: "dir/k", wantStatus: 200},
+		{name: "virtual-hosted on an OSS internal host name", host: "bucket.oss-cn-hangzhou-internal.aliyuncs.com", path: "/dir/k", bucket: testBucket, key: "dir/k", wantStatus: 200},
+		{name: "OSS host name of a bucket that does not exist", host: "nobucket.oss-cn-hangzhou.aliyuncs.com", path: "/dir/k", bucket: "nobucket", key: "dir/k", wantStatus: 404, wantCode: "NoSuchBucket"},
+		{name: "unsupported sub-resource", host: "127.0.0.1", path: "/bucket/dir/k?tagging", bucket: testBucket, key: "dir/k", wantStatus: 501, wantCode: "NotImplemented"},
+		{name: "image processing of an object that is no image", host: "127.0.0.1", path: "/bucket/dir/k?x-oss-process=image%2Fresize%2Cw_10", bucket: testBucket, key: "dir/k", wantStatus: 400, wantCode: "BadRequest"},
 		{name: "service level", host: "127.0.0.1", path: "/", wantStatus: 501, wantCode: "NotImplemented"},
 	}
 	seen := map[string]bool{}

@@ -17,8 +17,9 @@ import (
 
 // Object types, as x-oss-object-type and ListObjects report them.
 const (
-	objectNormal    = "Normal"
-	objectMultipart = "Multipart"
+	objectNormal     = "Normal"
+	objectMultipart  = "Multipart"
+	objectAppendable = "Appendable"
 )
 
 // objectMeta describes one stored object. It is never modified once stored: a new version
@@ -39,6 +40,9 @@ type objectMeta struct {
 	Headers map[string]string `json:"headers,omitempty"`
 	// Meta are the x-oss-meta-* headers, by lower-case name.
 	Meta map[string]string `json:"meta,omitempty"`
+	// ACL is the object ACL (private, public-read or public-read-write); "" is "default", the
+	// bucket's ACL (private here).
+	ACL string `json:"acl,omitempty"`
 }
 
 // store keeps buckets, objects and multipart uploads under a data directory:
@@ -61,6 +65,9 @@ type store struct {
 
 	upMu    sync.Mutex
 	uploads map[string]*upload
+
+	// appendMu serializes AppendObject's read-append-publish.
+	appendMu sync.Mutex
 }
 
 // bucket is one bucket's directory and index.
@@ -71,12 +78,12 @@ type bucket struct {
 
 // errNoSuchKey is 404 NoSuchKey for key.
 func errNoSuchKey(key string) *ossError {
-	return newOSSError(http.StatusNotFound, "NoSuchKey", "The specified key does not exist.").with("Key", key)
+	return newOSSError(http.StatusNotFound, "NoSuchKey", "The specified key does not exist.").with("Key", key).withEC(ecNoSuchKey)
 }
 
 // errFileAlreadyExists is 409 FileAlreadyExists, for x-oss-forbid-overwrite.
 func errFileAlreadyExists() *ossError {
-	return newOSSError(http.StatusConflict, "FileAlreadyExists", "The object you specified already exists and can not be overwritten.")
+	return newOSSError(http.StatusConflict, "FileAlreadyExists", "The object you specified already exists and can not be overwritten.").withEC(ecFileAlreadyExists)
 }
 
 // openStore opens the data directory at root, creating it and the named buckets as needed,
@@ -208,23 +215,53 @@ func (s *store) head(bucketName, key string) (*objectMeta, error) {
 // open returns an object's metadata and its bytes, opened while the index lock is held: the
 // file stays readable even if the object is replaced or deleted while it is being sent.
 func (s *store) open(bucketName, key string) (*objectMeta, *os.File, error) {
+	var f *os.File
+	m, err := s.withBlob(bucketName, key, func(blob string) (err error) {
+		f, err = os.Open(blob)
+		return err
+	})
+	return m, f, err
+}
+
+// withBlob calls use with the path of an object's bytes while the index lock is held, and
+// returns the object's metadata.
+func (s *store) withBlob(bucketName, key string, use func(blob string) error) (*objectMeta, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	b := s.buckets[bucketName]
 	m := b.objects[key]
 	if m == nil {
-		return nil, nil, errNoSuchKey(key)
+		return nil, errNoSuchKey(key)
 	}
-	f, err := os.Open(b.blobPath(m.Blob))
-	if err != nil {
-		return nil, nil, err
+	if err := use(b.blobPath(m.Blob)); err != nil {
+		return nil, err
 	}
-	return m, f, nil
+	return m, nil
 }
 
 // put publishes st as the object m.Key (m.Blob is set here). With forbidOverwrite, an existing
 // object is FileAlreadyExists. st is consumed either way.
 func (s *store) put(bucketName string, m *objectMeta, st *staged, forbidOverwrite bool) error {
+	check := func(*objectMeta) error { return nil }
+	if forbidOverwrite {
+		check = refuseExisting
+	}
+	return s.putChecked(bucketName, m, st, check)
+}
+
+// refuseExisting is the x-oss-forbid-overwrite precondition: FileAlreadyExists when there is
+// an object.
+func refuseExisting(old *objectMeta) error {
+	if old != nil {
+		return errFileAlreadyExists()
+	}
+	return nil
+}
+
+// putChecked publishes st as the object m.Key (m.Blob is set here) if check, given the object
+// it replaces (nil when there is none) under the index lock, allows it. st is consumed either
+// way.
+func (s *store) putChecked(bucketName string, m *objectMeta, st *staged, check func(old *objectMeta) error) error {
 	s.mu.RLock()
 	b := s.buckets[bucketName]
 	s.mu.RUnlock()
@@ -236,10 +273,8 @@ func (s *store) put(bucketName string, m *objectMeta, st *staged, forbidOverwrit
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := b.objects[m.Key]
-	var err error
-	if old != nil && forbidOverwrite {
-		err = errFileAlreadyExists()
-	} else {
+	err := check(old)
+	if err == nil {
 		err = writeJSONAtomic(s.tmpDir, b.metaPath(m.Key), m)
 	}
 	if err != nil {
@@ -251,6 +286,38 @@ func (s *store) put(bucketName string, m *objectMeta, st *staged, forbidOverwrit
 		os.Remove(b.blobPath(old.Blob))
 	}
 	return nil
+}
+
+// update replaces the metadata of an object (not its bytes) with what change returns for it.
+func (s *store) update(bucketName, key string, change func(m objectMeta) (objectMeta, error)) (*objectMeta, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.buckets[bucketName]
+	old := b.objects[key]
+	if old == nil {
+		return nil, errNoSuchKey(key)
+	}
+	m, err := change(*old)
+	if err != nil {
+		return nil, err
+	}
+	m.Key, m.Blob = old.Key, old.Blob
+	if err := writeJSONAtomic(s.tmpDir, b.metaPath(key), &m); err != nil {
+		return nil, err
+	}
+	b.objects[key] = &m
+	return &m, nil
+}
+
+// link returns an object's metadata and a staged hard link to its bytes (blobs are never
+// modified, so the link is a copy that costs nothing), made while the index lock is held.
+func (s *store) link(bucketName, key string) (*objectMeta, *staged, error) {
+	path := filepath.Join(s.tmpDir, "link-"+randomHex(8))
+	m, err := s.withBlob(bucketName, key, func(blob string) error { return os.Link(blob, path) })
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, &staged{path: path, size: m.Size, crc: m.CRC64}, nil
 }
 
 // exists reports whether an object exists.

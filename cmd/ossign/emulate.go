@@ -91,7 +91,8 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// printEndpoints prints what a client needs, one "name: value" line each.
+// printEndpoints prints what a client needs, one "name: value" line each, then a working
+// client configuration for ali-oss, the official Go SDK v2 and ossign, each on one line.
 func printEndpoints(w io.Writer, emu *emulator.Emulator, srv *emulator.Server, dir string, origins []string) {
 	cors := "off"
 	if len(origins) > 0 {
@@ -99,7 +100,7 @@ func printEndpoints(w io.Writer, emu *emulator.Emulator, srv *emulator.Server, d
 	}
 	_, port, _ := strings.Cut(strings.TrimPrefix(srv.OSSEndpoint, "http://"), ":")
 	fmt.Fprintf(w, "ossign emulator\n")
-	fmt.Fprintf(w, "  OSS endpoint:      %s (path-style; virtual-hosted: http://<bucket>.localhost:%s)\n", srv.OSSEndpoint, port)
+	fmt.Fprintf(w, "  OSS endpoint:      %s (path-style; virtual-hosted by Host <bucket>.oss-%s.aliyuncs.com, or http://<bucket>.localhost:%s)\n", srv.OSSEndpoint, emu.Region(), port)
 	fmt.Fprintf(w, "  STS endpoint:      %s (credentials-go STSEndpoint: %s)\n", srv.STSEndpoint, srv.STSHost)
 	fmt.Fprintf(w, "  region:            %s\n", emu.Region())
 	fmt.Fprintf(w, "  buckets:           %s\n", strings.Join(emu.Buckets(), ", "))
@@ -109,5 +110,31 @@ func printEndpoints(w io.Writer, emu *emulator.Emulator, srv *emulator.Server, d
 	fmt.Fprintf(w, "  CA certificate:    %s\n", srv.CAFile)
 	fmt.Fprintf(w, "  CORS origins:      %s\n", cors)
 	fmt.Fprintf(w, "  data directory:    %s\n", dir)
+	for _, s := range clientSnippets(emu, srv.OSSEndpoint) {
+		fmt.Fprintf(w, "  %-18s %s\n", s.name+":", s.code)
+	}
 	fmt.Fprintf(w, "Press Ctrl-C to stop.\n")
+}
+
+// snippet is a one-line client configuration for the emulator.
+type snippet struct{ name, code string }
+
+// clientSnippets are working client configurations for the emulator's first bucket and root
+// key: ali-oss, the official Go SDK v2 (path-style for an IP endpoint; it needs the packages
+// oss and oss/credentials) and ossign's createClient options. ali-oss works with the IP
+// endpoint too (it sends Host <bucket>.oss-<region>.aliyuncs.com, which the emulator routes to
+// the bucket), except for signatureUrl, which it refuses for an IP endpoint: the line uses
+// localhost with sldEnable (path-style), which serves every call.
+func clientSnippets(emu *emulator.Emulator, endpoint string) []snippet {
+	bucket, region := emu.Buckets()[0], emu.Region()
+	id, secret := emu.RootAccessKeyID(), emu.RootAccessKeySecret()
+	localhost := strings.Replace(endpoint, "127.0.0.1", "localhost", 1)
+	return []snippet{
+		{"ali-oss (Node)", fmt.Sprintf("new OSS({ region: %q, endpoint: %q, sldEnable: true, bucket: %q, accessKeyId: %q, accessKeySecret: %q })",
+			"oss-"+region, localhost, bucket, id, secret)},
+		{"Go SDK v2", fmt.Sprintf("oss.NewClient(oss.LoadDefaultConfig().WithRegion(%q).WithEndpoint(%q).WithCredentialsProvider(credentials.NewStaticCredentialsProvider(%q, %q)))",
+			region, endpoint, id, secret)},
+		{"ossign (JS)", fmt.Sprintf("createClient({ region: %q, endpoint: %q, bucket: %q, credentials: { AccessKeyId: %q, AccessKeySecret: %q } })",
+			region, endpoint, bucket, id, secret)},
+	}
 }
