@@ -30,6 +30,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	dataFlag := fs.String("data", "", "emulator data directory (default: a temporary directory removed on exit)")
 	bucket := fs.String("bucket", defaultBucket, "the bucket the demo uses")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	var faults emulator.FaultConfig
+	faultFlags(fs, &faults)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -59,7 +61,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	origins := []string{page, "http://localhost:" + port}
 
 	emu, err := emulator.New(emulator.Config{DataDir: dir, Buckets: []string{*bucket},
-		CORS: emulator.CORSRule{AllowedOrigins: origins}, Logger: logger})
+		CORS: emulator.CORSRule{AllowedOrigins: origins}, Logger: logger, Faults: faults})
 	if err != nil {
 		return err
 	}

@@ -47,11 +47,7 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Var(&buckets, "bucket", "bucket to create (repeatable or comma-separated; default "+defaultBucket+")")
 	fs.Var(&origins, "origin", "allowed CORS origin, * wildcards allowed (repeatable or comma-separated; default: CORS off)")
 	fs.Var(&hostnames, "hostname", "extra host name for virtual-hosted buckets, <bucket>.<hostname> (repeatable; localhost always is one)")
-	fs.Float64Var(&faults.FailFraction, "fail", 0, "fraction of OSS requests to fail with 503 (fault injection)")
-	fs.Float64Var(&faults.DropFraction, "drop", 0, "fraction of OSS requests whose connection is dropped mid-body (fault injection)")
-	fs.Float64Var(&faults.CorruptFraction, "corrupt", 0, "fraction of OSS uploads with one byte flipped on receipt (fault injection)")
-	fs.DurationVar(&faults.Latency, "latency", 0, "latency added to every OSS request (fault injection)")
-	fs.DurationVar(&faults.ClockShift, "clock-shift", 0, "shift of the OSS endpoint's clock (STS keeps the true time), e.g. 20m to provoke RequestTimeTooSkewed")
+	faultFlags(fs, &faults)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ossign emulate [flags]\n\nRuns a local OSS endpoint (http) and STS endpoint (https) on loopback.")
 		fs.PrintDefaults()

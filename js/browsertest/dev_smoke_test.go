@@ -1,11 +1,8 @@
 package browsertest
 
 import (
-	"bufio"
 	"context"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,39 +15,14 @@ import (
 // and drives its page in Chromium: get a token, upload a file of random bytes through a signed
 // PUT URL, download it through a signed GET URL; the bytes must come back identical.
 func TestDevSmokeDemo(t *testing.T) {
-	bin := filepath.Join(workDir, "ossign")
-	require.NoError(t, run(repoRoot, "go", "build", "-o", bin, "./cmd/ossign"))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "dev", "-addr", "127.0.0.1:0", "-dist", filepath.Join(workDir, "dist"),
-		"-web", filepath.Join(repoRoot, "web"), "-log-level", "warn")
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-
-	pageURL := make(chan string, 1)
-	go func() {
-		scan := bufio.NewScanner(stdout)
-		for scan.Scan() {
-			if u, ok := strings.CutPrefix(scan.Text(), "ossign dev: open "); ok {
-				pageURL <- u
-			}
-		}
-	}()
-	var page string
-	select {
-	case page = <-pageURL:
-	case <-time.After(30 * time.Second):
-		t.Fatal("ossign dev printed no URL")
-	}
+	page, _ := startDev(t, filepath.Join(repoRoot, "web"), "-log-level", "warn")
 
 	tab, cancelTab := chromedp.NewContext(browser)
 	defer cancelTab()
 	tab, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
 	defer cancelTimeout()
 	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(page)))
-	_, err = chromedp.Run(tab, chromedp.Poll[bool]("window.demoReady === true"))
+	_, err := chromedp.Run(tab, chromedp.Poll[bool]("window.demoReady === true"))
 	require.NoError(t, err)
 	// A file of random bytes, as if the user had picked it; then "Get a token".
 	_, err = chromedp.Run(tab, chromedp.Evaluate[bool](`(() => {

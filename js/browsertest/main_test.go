@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -142,14 +143,18 @@ func openPage(t testing.TB, path string, before ...chromedp.Action[chromedp.Void
 	return openPageFor(t, path, time.Minute, before...)
 }
 
-// openPageFor is openPage with a tab that lives for at most timeout.
+// openPageFor is openPage with a tab that lives for at most timeout; path may also be a whole
+// URL on another server.
 func openPageFor(t testing.TB, path string, timeout time.Duration, before ...chromedp.Action[chromedp.Void]) context.Context {
 	t.Helper()
+	if !strings.HasPrefix(path, "http://") {
+		path = serverURL + path
+	}
 	ctx, cancel := chromedp.NewContext(browser)
 	t.Cleanup(cancel)
 	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
 	t.Cleanup(cancelTimeout)
-	if err := chromedp.Do(ctx, append(before, chromedp.Navigate(serverURL+path))...); err != nil {
+	if err := chromedp.Do(ctx, append(before, chromedp.Navigate(path))...); err != nil {
 		t.Fatalf("open %s: %v", path, err)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("window.ready === true", chromedp.WithPollingTimeout(30*time.Second))); err != nil {

@@ -129,6 +129,13 @@ func (l *requestLog) Write(p []byte) (int, error) {
 	return l.buf.Write(p)
 }
 
+// String returns what was logged.
+func (l *requestLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
 // logEntry is one OSS request line of the emulator's log.
 type logEntry struct {
 	Msg        string `json:"msg"`

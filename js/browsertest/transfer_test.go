@@ -337,3 +337,64 @@ func TestTransferCORSErrorsNamed(t *testing.T) {
 	assert.Equal(t, "CORSBlocked", got["refused"]["code"])
 	assert.Contains(t, got["refused"]["message"], "AllowedOrigin "+serverURL)
 }
+
+// apiResult is what api-flow.mjs reports.
+type apiResult struct {
+	PutCRC         bool     `json:"putCRC"`
+	MultipartParts int      `json:"multipartParts"`
+	PendingAfter   int      `json:"pendingAfter"`
+	PostSize       int      `json:"postSize"`
+	WholeSame      bool     `json:"wholeSame"`
+	RangeSame      bool     `json:"rangeSame"`
+	TextSame       bool     `json:"textSame"`
+	HeadSize       int      `json:"headSize"`
+	HeadType       string   `json:"headType"`
+	Listed         []string `json:"listed"`
+	AfterDelete    []string `json:"afterDelete"`
+	Missing        string   `json:"missing"`
+}
+
+// check asserts a pass of the API flow under prefix.
+func (r apiResult) check(t *testing.T, prefix string) {
+	assert.True(t, r.PutCRC, "put reports OSS's CRC-64")
+	assert.Equal(t, 4, r.MultipartParts)
+	assert.Zero(t, r.PendingAfter, "a completed upload leaves no checkpoint")
+	assert.Equal(t, 5000, r.PostSize)
+	assert.True(t, r.WholeSame && r.RangeSame && r.TextSame, "the bytes came back: %+v", r)
+	assert.Equal(t, 5000, r.HeadSize)
+	assert.Equal(t, "text/plain", r.HeadType)
+	assert.Equal(t, []string{prefix + "a b+c.txt", prefix + "form.bin", prefix + "large.bin"}, r.Listed)
+	assert.Equal(t, []string{prefix + "a b+c.txt", prefix + "large.bin"}, r.AfterDelete)
+	assert.Equal(t, "NoSuchKey", r.Missing)
+}
+
+// TestTransferAPI runs the whole transfer API on the main thread, signing with V4 and with V1.
+func TestTransferAPI(t *testing.T) {
+	env := newTransferEnv(t)
+	ctx := openTransferPage(t, time.Minute)
+	for _, version := range []string{"v4", "v1"} {
+		t.Run(version, func(t *testing.T) {
+			prefix := "api/" + version + "/"
+			options := strings.TrimSuffix(env.clientOptions(""), "}") + `, signatureVersion: '` + version + `'}`
+			evalJSON[apiResult](t, ctx, `return apiFlow(ossign, `+options+`, '`+prefix+`');`).check(t, prefix)
+		})
+	}
+}
+
+// TestTransferAPIInWorker runs the same flow in a dedicated module worker (XMLHttpRequest,
+// IndexedDB checkpoints and the wasm module all inside the worker).
+func TestTransferAPIInWorker(t *testing.T) {
+	env := newTransferEnv(t)
+	ctx := openTransferPage(t, time.Minute)
+	type reply struct {
+		Result apiResult
+		Error  string
+	}
+	got := evalJSON[reply](t, ctx, `
+		const worker = new Worker('/pages/transfer-worker.mjs', { type: 'module' });
+		const done = new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); worker.onerror = (e) => resolve({ error: e.message }); });
+		worker.postMessage({ options: { credentials: new URL(`+strconv.Quote(env.base+"/creds")+`, location.href).href, secure: false }, prefix: 'worker/' });
+		return done;`)
+	require.Empty(t, got.Error)
+	got.Result.check(t, "worker/")
+}
