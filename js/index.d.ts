@@ -69,6 +69,188 @@ export interface ClientOptions {
   now?: () => number;
   /** Timer functions (default the global ones). For tests. */
   timers?: { setTimeout: (fn: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void };
+  /** Retries of every transfer request unless a call says otherwise (default {retries: 5, baseDelay: 300, maxDelay: 20000}). */
+  transferRetry?: RetryOptions;
+  /** How requests are sent (default: XMLHttpRequest where it exists, else fetch). For tests. */
+  transport?: Transport;
+}
+
+/**
+ * Retries of a request that got no response, 5xx or 429: jittered exponential backoff from
+ * baseDelay (ms), doubling, at most maxDelay; false for none. Expired credentials and a wrong
+ * clock are mended and retried at once, whatever this says.
+ */
+export type RetryOptions = false | { retries?: number; baseDelay?: number; maxDelay?: number };
+
+/** Progress of a transfer: bytes so far. Events only go up; the last one has loaded === total. */
+export interface TransferProgress {
+  loaded: number;
+  /** Undefined for a download until its size is known. */
+  total: number | undefined;
+}
+
+/** What every transfer call takes. */
+export interface TransferOptions {
+  onProgress?: (progress: TransferProgress) => void;
+  /** Cancels this transfer only; the promise rejects with signal.reason. */
+  signal?: AbortSignal;
+  retry?: RetryOptions;
+}
+
+/** A request body: a Blob or File (read again for every attempt), an ArrayBuffer, typed array or string. */
+export type Body = Blob | ArrayBuffer | ArrayBufferView | string;
+
+export interface PutOptions extends TransferOptions {
+  /** Default: the Blob's type, else one guessed from the key's extension, else application/octet-stream. Signed and sent exactly. */
+  contentType?: string;
+  /** User metadata, stored as x-oss-meta-<name>. */
+  meta?: Record<string, string>;
+  /** More headers to send and sign: Cache-Control, Content-Disposition, x-oss-storage-class, x-oss-forbid-overwrite, … */
+  headers?: Record<string, string>;
+  /** Compare the CRC-64 of the bytes with OSS's x-oss-hash-crc64ecma (default true; the bucket's CORS rule must expose it). */
+  crc64?: boolean;
+}
+
+export interface PutResult {
+  key: string;
+  /** null when the bucket's CORS rule hides ETag. */
+  etag: string | null;
+  /** OSS's x-oss-hash-crc64ecma, decimal. */
+  crc64: string | null;
+  size: number;
+  requestId: string | null;
+}
+
+/** Where resumable uploads keep their checkpoints (default: IndexedDB, or memory where there is none). */
+export interface CheckpointStore {
+  get(id: string): Promise<object | undefined>;
+  put(checkpoint: { id: string } & Record<string, unknown>): Promise<void>;
+  delete(id: string): Promise<void>;
+  list(): Promise<object[]>;
+}
+
+export interface MultipartOptions extends PutOptions {
+  /** Bytes per part (default 8 MiB; at least 100 KiB; raised so that there are at most 10,000 parts). */
+  partSize?: number;
+  /** Parts in flight at once (default 4). */
+  parallel?: number;
+  /**
+   * Resumable: keep a checkpoint (upload id, part size, acknowledged parts), pick up this file's
+   * earlier upload (same bucket, key, file name, size and lastModified) sending only the parts
+   * OSS lacks, and keep the upload on OSS when cancelled or failed. Without it, a cancelled or
+   * failed upload is aborted on OSS.
+   */
+  resume?: boolean;
+  checkpoint?: CheckpointStore;
+}
+
+export interface MultipartResult extends PutResult {
+  uploadId: string;
+  partSize: number;
+  /** Number of parts. */
+  parts: number;
+  /** Parts found on OSS from an earlier run, not sent again. */
+  resumedParts: number;
+}
+
+export interface UploadOptions extends MultipartOptions {
+  /** Files larger than this (bytes) go in parts (default 16 MiB). */
+  multipartThreshold?: number;
+}
+
+/** A resumable upload with a checkpoint, as pendingUploads lists it. */
+export interface PendingUpload {
+  id: string;
+  key: string;
+  uploadId: string;
+  /** The file's name, size, lastModified and type: pick the same file again to resume. */
+  name: string;
+  size: number;
+  lastModified: number;
+  type: string;
+  partSize: number;
+  partsUploaded: number;
+  bytesUploaded: number;
+  createdAt: Date;
+}
+
+/** What head, and get with it, report (from the response headers the page may read). */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  contentType: string | null;
+  etag: string | null;
+  lastModified: Date | null;
+  crc64: string | null;
+  /** x-oss-meta-* the bucket's CORS rule exposes, by name without the prefix. */
+  meta: Record<string, string>;
+}
+
+export interface GetOptions extends TransferOptions {
+  /** Default 'blob'. */
+  as?: 'blob' | 'text' | 'arraybuffer' | 'arrayBuffer' | 'stream';
+  /** [start, end] inclusive, [start], or 'bytes=…'. */
+  range?: [number, number?] | string;
+  /** Response header overrides, as in signatureUrl. */
+  response?: Record<string, string>;
+  /** x-oss-process. */
+  process?: string;
+  versionId?: string;
+  headers?: Record<string, string>;
+  /** Check a whole object read as blob, text or arraybuffer against x-oss-hash-crc64ecma when OSS sends it (default true). */
+  crc64?: boolean;
+}
+
+export interface GetResult<T> extends ObjectInfo {
+  status: number;
+  body: T;
+}
+
+export interface ListOptions {
+  prefix?: string;
+  delimiter?: string;
+  continuationToken?: string;
+  startAfter?: string;
+  /** 1–1000 (OSS's default 100). */
+  maxKeys?: number;
+  bucket?: string;
+  signal?: AbortSignal;
+  retry?: RetryOptions;
+}
+
+export interface ListResult {
+  objects: { key: string; size: number; etag: string | null; lastModified: Date; type: string | null; storageClass: string | null }[];
+  /** Common prefixes ("folders") when a delimiter is given. */
+  prefixes: string[];
+  isTruncated: boolean;
+  /** Pass as continuationToken for the next page. */
+  nextContinuationToken: string | null;
+  keyCount: number;
+}
+
+export interface PostObjectUploadOptions extends TransferOptions, Omit<PostObjectOptions, 'key' | 'keyPrefix' | 'anyKey'> {
+  crc64?: boolean;
+}
+
+/** A URL signed elsewhere, or {url, method, headers} (presign's result), or {URL, Method, Headers} (the vending server's POST /sign). */
+export type SignedTarget = string | URL | { url: string | URL; method?: string; headers?: Record<string, string> } | { URL: string; Method?: string; Headers?: Record<string, string> };
+
+export interface URLTransferOptions extends TransferOptions {
+  /** More headers to send (the target's own are always sent). */
+  headers?: Record<string, string>;
+  /** Called when OSS says the URL (or its token) expired: return a fresh target. */
+  renew?: () => Promise<SignedTarget> | SignedTarget;
+  timers?: ClientOptions['timers'];
+  transport?: Transport;
+}
+
+/** A transport sends one HTTP request (see js/src/transport.js). */
+export interface Transport {
+  send(request: {
+    method: string; url: string; headers: Record<string, string>; body?: unknown;
+    responseType?: 'text' | 'blob' | 'arraybuffer' | 'stream'; signal?: AbortSignal;
+    onUploadProgress?: (loaded: number) => void; onDownloadProgress?: (loaded: number, total?: number) => void;
+  }): Promise<{ status: number; headers: Map<string, string>; body: unknown }>;
 }
 
 /** Options of signatureUrl and presign; the names follow ali-oss. */
@@ -211,6 +393,26 @@ export declare class Client {
   diagnose(explanation: Explanation, stringToSign: string, canonicalRequest?: string): Diagnosis;
   credentialStatus(): CredentialStatus;
   refreshCredentials(): Promise<void>;
+  /** PutObject: one signed PUT with byte-level progress, retries and a CRC-64 check. */
+  put(key: string, body: Body, options?: PutOptions): Promise<PutResult>;
+  /** Parallel, resumable multipart upload (InitiateMultipartUpload, UploadPart, CompleteMultipartUpload). */
+  multipartUpload(key: string, file: Body, options?: MultipartOptions): Promise<MultipartResult>;
+  /** put below multipartThreshold, multipartUpload above. */
+  upload(key: string, file: Body, options?: UploadOptions): Promise<PutResult | MultipartResult>;
+  /** Resumable uploads with a checkpoint in this client's bucket. */
+  pendingUploads(options?: { checkpoint?: CheckpointStore }): Promise<PendingUpload[]>;
+  /** Aborts a multipart upload on OSS (its parts are deleted) and forgets its checkpoint. */
+  abortUpload(upload: { key: string; uploadId: string }, options?: { checkpoint?: CheckpointStore; signal?: AbortSignal; retry?: RetryOptions }): Promise<void>;
+  get(key: string, options?: GetOptions & { as?: 'blob' }): Promise<GetResult<Blob>>;
+  get(key: string, options: GetOptions & { as: 'text' }): Promise<GetResult<string>>;
+  get(key: string, options: GetOptions & { as: 'arraybuffer' | 'arrayBuffer' }): Promise<GetResult<ArrayBuffer>>;
+  get(key: string, options: GetOptions & { as: 'stream' }): Promise<GetResult<ReadableStream<Uint8Array>>>;
+  head(key: string, options?: { versionId?: string; signal?: AbortSignal; retry?: RetryOptions }): Promise<ObjectInfo>;
+  delete(key: string, options?: { versionId?: string; signal?: AbortSignal; retry?: RetryOptions }): Promise<{ key: string }>;
+  /** One page of ListObjectsV2. */
+  list(options?: ListOptions): Promise<ListResult>;
+  /** PostObject with a policy signed for exactly key (policy options as postObjectFields). */
+  postObject(key: string, file: Body, options?: PostObjectUploadOptions): Promise<PutResult>;
   on(type: 'credentialschange', listener: (e: CredentialsChangeEvent) => void): this;
   on(type: 'credentialserror', listener: (e: CredentialsErrorEvent) => void): this;
   off(type: 'credentialschange' | 'credentialserror', listener: (e: Event) => void): this;
@@ -219,10 +421,35 @@ export declare class Client {
 
 export declare class OssignError extends Error {
   /** Stable code: InvalidObjectName, ExpiredCredentials, VendingFailed (unreachable or HTTP error),
-   * VendingRejected (Code other than Success), LoadFailed, InvalidArgument, … */
+   * VendingRejected (Code other than Success), LoadFailed, InvalidArgument; for transfers
+   * OSS's own Code (NoSuchKey, AccessDenied, SignatureDoesNotMatch, …), NetworkError,
+   * CORSBlocked and CORSHeaderHidden (the message names the CORS rule to add), CRC64Mismatch,
+   * CheckpointFailed, … */
   readonly code: string;
-  /** HTTP status of a failed vending fetch. */
+  /** HTTP status of a failed vending fetch or OSS request. */
   readonly status?: number;
+  /** OSS's RequestId and detailed error code (EC). */
+  readonly requestId?: string;
+  readonly ec?: string;
+  /** SignatureDoesNotMatch: OSS's string to sign and canonical request (tokens redacted), and what differs. */
+  readonly stringToSign?: string;
+  readonly canonicalRequest?: string;
+  readonly diagnosis?: Diagnosis;
+  /** RequestTimeTooSkewed: OSS's time. */
+  readonly serverTime?: string;
+  /** CRC64Mismatch: the part, OSS's CRC-64 and the one of the bytes here. */
+  readonly partNumber?: number;
+  readonly crc64?: string;
+  readonly expectedCRC64?: string;
 }
 
 export declare function createClient(options: ClientOptions): Promise<Client>;
+
+/** PUT to a URL signed elsewhere (no credentials, no wasm): progress, cancel, retries, renew on expiry. */
+export declare function putWithURL(target: SignedTarget, body: Body, options?: URLTransferOptions): Promise<Omit<PutResult, 'key'>>;
+
+/** GET from a URL signed elsewhere. */
+export declare function getWithURL(target: SignedTarget, options?: URLTransferOptions & { as?: GetOptions['as']; range?: GetOptions['range'] }): Promise<{ status: number; body: unknown; contentType: string | null; size?: number }>;
+
+/** PostObject with a form signed elsewhere: {url, fields} (postObjectFields) or {URL, Fields, Key} (POST /sign). */
+export declare function postWithForm(form: { url: string; fields: Record<string, string> } | { URL: string; Fields: Record<string, string>; Key?: string }, file: Body, options?: TransferOptions & { key?: string; transport?: Transport; timers?: ClientOptions['timers'] }): Promise<PutResult>;

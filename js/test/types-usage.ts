@@ -1,0 +1,46 @@
+// Compiled by package.test.mjs with tsc --strict: the documented API type-checks as the README
+// uses it, and misuses are errors.
+import { createClient, putWithURL, getWithURL, postWithForm, OssignError } from '../index';
+import type { PendingUpload, TransferProgress, CheckpointStore } from '../index';
+
+export async function usage(file: File, bar: { value: number }): Promise<void> {
+  const client = await createClient({ credentials: '/sts', transferRetry: { retries: 3 } });
+  const stop = new AbortController();
+  const onProgress = ({ loaded, total }: TransferProgress) => (bar.value = loaded / (total ?? 1));
+  const up = await client.upload(`${client.prefix}${file.name}`, file, { resume: true, signal: stop.signal, onProgress });
+  const etag: string | null = up.etag;
+  const multi = await client.multipartUpload('k', file, { partSize: 8 << 20, parallel: 4, crc64: false });
+  const resumed: number = multi.resumedParts;
+  const pending: PendingUpload[] = await client.pendingUploads();
+  if (pending[0]) await client.abortUpload(pending[0]);
+  const text: string = (await client.get('k', { as: 'text' })).body;
+  const blob: Blob = (await client.get('k')).body;
+  const buf: ArrayBuffer = (await client.get('k', { as: 'arraybuffer', range: [0, 99] })).body;
+  const stream: ReadableStream<Uint8Array> = (await client.get('k', { as: 'stream' })).body;
+  const page = await client.list({ prefix: 'users/', delimiter: '/', maxKeys: 100 });
+  const next: string | null = page.nextContinuationToken;
+  const size: number = (await client.head('k')).size;
+  await client.delete('k');
+  await client.postObject('k', file, { contentLengthRange: [1, 1 << 20] });
+  await client.put('k', 'text', { contentType: 'text/plain', meta: { owner: 'me' }, retry: false });
+  const signed = client.presign('k', { method: 'PUT', 'Content-Type': 'image/png' });
+  await putWithURL(signed, file, { renew: () => client.presign('k', { method: 'PUT' }), onProgress });
+  await putWithURL({ URL: 'https://b.oss-cn-hangzhou.aliyuncs.com/k', Headers: { 'Content-Type': 'image/png' } }, file);
+  await getWithURL('https://b.oss-cn-hangzhou.aliyuncs.com/k?sig', { as: 'text' });
+  await postWithForm(client.postObjectFields({ key: 'k' }), file, { onProgress });
+  const store: CheckpointStore = { get: async () => undefined, put: async () => {}, delete: async () => {}, list: async () => [] };
+  await client.multipartUpload('k', file, { resume: true, checkpoint: store });
+  try {
+    await client.put('k', file);
+  } catch (err) {
+    if (err instanceof OssignError && err.code === 'CRC64Mismatch') console.log(err.partNumber, err.requestId, err.diagnosis?.summary);
+  }
+  void [etag, resumed, text, blob, buf, stream, next, size];
+
+  // @ts-expect-error a key is required
+  await client.put(file);
+  // @ts-expect-error as is one of the listed forms
+  await client.get('k', { as: 'json' });
+  // @ts-expect-error progress events carry numbers
+  client.put('k', file, { onProgress: (p: { loaded: string }) => p });
+}
