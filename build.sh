@@ -94,10 +94,10 @@ cmd_bench() {
   echo "== Go signer (native)"
   go test -run='^$' -bench=. -benchmem ./signer/...
   echo "== Go signer compiled to wasm, run by Node"
-  PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -run='^$' -bench='Presign|SignHeader' -benchmem ./signer
+  PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -run='^$' -bench='Presign|SignHeader|CRC64' -benchmem ./signer
   echo "== vending: requests/s on cache hits (loopback, bounded)"
   go test -run='^$' -bench=VendingCacheHit -benchtime=20000x ./vending
-  echo "== headless Chromium: ossign next to ali-oss"
+  echo "== headless Chromium: ossign next to ali-oss (signing, start-up, uploads, CRC-64)"
   go test -run='^$' -bench=Chromium -benchtime=1x ./js/browsertest
 }
 

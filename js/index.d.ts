@@ -413,6 +413,8 @@ export declare class Client {
   list(options?: ListOptions): Promise<ListResult>;
   /** PostObject with a policy signed for exactly key (policy options as postObjectFields). */
   postObject(key: string, file: Body, options?: PostObjectUploadOptions): Promise<PutResult>;
+  /** The CRC-64 of a body as OSS computes it (x-oss-hash-crc64ecma), decimal; computed in the wasm module. */
+  crc64(body: Body, options?: { signal?: AbortSignal }): Promise<string>;
   on(type: 'credentialschange', listener: (e: CredentialsChangeEvent) => void): this;
   on(type: 'credentialserror', listener: (e: CredentialsErrorEvent) => void): this;
   off(type: 'credentialschange' | 'credentialserror', listener: (e: Event) => void): this;

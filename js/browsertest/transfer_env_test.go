@@ -29,7 +29,7 @@ const transferBucket = "photos"
 //	                                         lifetime (default 1h), claiming to expire after
 //	                                         claim (default: the truth)
 type transferEnv struct {
-	t    *testing.T
+	t    testing.TB
 	emu  *emulator.Emulator
 	srv  *emulator.Server
 	logs *requestLog
@@ -43,7 +43,7 @@ var envCount atomic.Int64
 
 // newTransferEnv starts an emulator (bucket "photos", CORS for the page server) that adjust may
 // configure first, and registers its routes until the test ends.
-func newTransferEnv(t *testing.T, adjust ...func(*emulator.Config)) *transferEnv {
+func newTransferEnv(t testing.TB, adjust ...func(*emulator.Config)) *transferEnv {
 	t.Helper()
 	logs := &requestLog{}
 	cfg := emulator.Config{
@@ -103,13 +103,13 @@ func (e *transferEnv) clientOptions(params string) string {
 
 // openTransferPage opens the transfer test page (ossign.mjs and helpers) in a new tab that
 // lives for at most timeout.
-func openTransferPage(t *testing.T, timeout time.Duration) context.Context {
+func openTransferPage(t testing.TB, timeout time.Duration) context.Context {
 	t.Helper()
 	return openPageFor(t, "/pages/transfer.html", timeout)
 }
 
 // evalJSON runs an async JS function body in the page and decodes what it returns.
-func evalJSON[T any](t *testing.T, ctx context.Context, body string) T {
+func evalJSON[T any](t testing.TB, ctx context.Context, body string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T]("(async () => {"+body+"})()", chromedp.EvalAwaitPromise))
 	require.NoError(t, err)

@@ -10,6 +10,7 @@ import { multipartUpload, pendingUploads, abortUpload } from './multipart.js';
 import { getObject, headObject, deleteObject, listObjects } from './objects.js';
 import { postObject } from './form-upload.js';
 import { toBlob } from './bodies.js';
+import { crc64OfBlob } from './crc64.js';
 
 const OP_PRESIGN = 1;
 const OP_SIGN_HEADERS = 2;
@@ -221,6 +222,11 @@ export class Client {
   /** Uploads file with a PostObject form signed for exactly key. */
   postObject(key, file, opts) {
     return postObject(this, key, file, opts);
+  }
+
+  /** The CRC-64 of a body as OSS computes it (x-oss-hash-crc64ecma), decimal. */
+  async crc64(body, opts = {}) {
+    return String(await crc64OfBlob(this.module, toBlob(body), opts.signal));
   }
 
   /** Explains a SignatureDoesNotMatch from OSS's StringToSign / CanonicalRequest. */

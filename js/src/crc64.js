@@ -2,13 +2,11 @@ import { OssignError } from './errors.js';
 import { requireHeader } from './osserror.js';
 
 // CRC-64 (OSS's x-oss-hash-crc64ecma) of Blobs, computed in the wasm module: chunks are read
-// from the Blob with browser APIs and only copied into the module's memory to be hashed.
-
-/** Bytes read from a Blob per step: large enough to amortise the read, small enough to yield. */
-const CRC_CHUNK = 1 << 20;
+// from the Blob's stream and only copied into the module's memory to be hashed.
 
 /**
- * The CRC-64 of a Blob's bytes.
+ * The CRC-64 of a Blob's bytes, read as a stream (in Chromium about three times the rate of
+ * reading 1 MiB slices one after another).
  * @param {import('./wasm.js').WasmModule} module
  * @param {Blob} blob
  * @param {AbortSignal} [signal]
@@ -16,12 +14,18 @@ const CRC_CHUNK = 1 << 20;
  */
 export async function crc64OfBlob(module, blob, signal) {
   let crc = 0n;
-  for (let at = 0; at < blob.size; at += CRC_CHUNK) {
-    signal?.throwIfAborted();
-    const chunk = new Uint8Array(await blob.slice(at, at + CRC_CHUNK).arrayBuffer());
-    crc = module.crc64(crc, chunk);
+  const reader = blob.stream().getReader();
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const { done, value } = await reader.read();
+      if (done) return crc;
+      crc = module.crc64(crc, value);
+    }
+  } catch (err) {
+    reader.cancel().catch(() => {});
+    throw err;
   }
-  return crc;
 }
 
 /**

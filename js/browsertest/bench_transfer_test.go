@@ -1,0 +1,55 @@
+package browsertest
+
+import (
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// BenchmarkChromiumTransfers measures upload throughput from Chromium to the emulator on
+// loopback, MB/s for 64 MB: a plain fetch PUT of a presigned URL (the ceiling), the same
+// multipart protocol with bare fetches (the server's side of multipart), ossign's put (one
+// XHR, CRC-64 checked) and multipartUpload, and ali-oss's multipartUpload with the same part
+// size and parallelism, interleaved, median of 3 rounds; and the wasm module's CRC-64 in
+// MB/s, from memory and read from a Blob. Run with -benchtime=1x (./build.sh bench does).
+func BenchmarkChromiumTransfers(b *testing.B) {
+	const size, partSize, parallel, rounds = 64 << 20, 8 << 20, 4, 3
+	env := newTransferEnv(b)
+	ctx := openPageFor(b, "/pages/bench-transfer.html", 10*time.Minute)
+	evalJSON[bool](b, ctx, `await setup(`+strconv.Quote(env.base+"/creds")+`, `+strconv.Itoa(size)+`); return true;`)
+	args := strconv.Itoa(partSize) + ", " + strconv.Itoa(parallel)
+	runs := []struct{ name, call string }{
+		{"fetch-PUT", "runs.fetchPUT()"},
+		{"fetch-multipart", "runs.fetchMultipart(" + args + ")"},
+		{"ossign-put", "runs.put()"},
+		{"ossign-multipart", "runs.multipart(" + args + ")"},
+		{"ali-oss-multipart", "runs.aliMultipart(" + args + ")"},
+	}
+	rates := map[string][]float64{}
+	for range rounds {
+		for _, r := range runs {
+			v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](r.call, chromedp.EvalAwaitPromise))
+			if err != nil {
+				b.Fatalf("%s: %v", r.name, err)
+			}
+			rates[r.name] = append(rates[r.name], v)
+		}
+	}
+	for _, r := range runs {
+		slices.Sort(rates[r.name])
+		b.ReportMetric(rates[r.name][rounds/2], "MB/s-"+r.name)
+	}
+	b.ReportMetric(median(rates["ossign-put"])/median(rates["fetch-PUT"]), "put/fetch-PUT")
+	b.ReportMetric(median(rates["ossign-multipart"])/median(rates["fetch-PUT"]), "multipart/fetch-PUT")
+	b.ReportMetric(median(rates["ossign-multipart"])/median(rates["fetch-multipart"]), "multipart/fetch-multipart")
+	b.ReportMetric(median(rates["ossign-multipart"])/median(rates["ali-oss-multipart"]), "multipart/ali-oss")
+	crc := evalJSON[map[string]float64](b, ctx, `return crc();`)
+	b.ReportMetric(crc["memory"], "MB/s-crc64-wasm")
+	b.ReportMetric(crc["blob"], "MB/s-crc64-wasm-from-Blob")
+}
+
+// median of sorted values.
+func median(sorted []float64) float64 { return sorted[len(sorted)/2] }
