@@ -1,6 +1,9 @@
 package signer
 
-import "hash/crc64"
+import (
+	"hash/crc64"
+	"sync"
+)
 
 // OSS reports the CRC-64 of what it stores in x-oss-hash-crc64ecma (decimal): CRC-64/XZ, the
 // ECMA-182 polynomial in reflected form with the initial and final inversion that Go's
@@ -17,39 +20,51 @@ func UpdateCRC64(crc uint64, p []byte) uint64 {
 }
 
 // CombineCRC64 returns the CRC-64 of A followed by B from crcA, crcB and the length of B, as
-// zlib's crc64_combine does: crcA is advanced over lenB zero bytes by squaring the one-zero-bit
-// operator, which takes O(log lenB) steps.
+// zlib's crc64_combine does: crcA is advanced over lenB zero bytes, then crcB is added. The
+// operator for lenB zero bytes takes O(log lenB) matrix squarings to build; the last one built
+// is kept, so that combining many parts of one size costs one matrix-vector product each.
 func CombineCRC64(crcA, crcB uint64, lenB int64) uint64 {
 	if lenB <= 0 {
 		return crcA
 	}
-	// odd, then even, hold the operator for 1, 2, 4, … zero bits, as 64×64 matrices over GF(2).
-	var odd, even gf2Matrix
-	odd[0] = ecmaReflected
-	for n, row := 1, uint64(1); n < 64; n, row = n+1, row<<1 {
-		odd[n] = row
+	op := zeroBytesOperator(lenB)
+	return op.times(crcA) ^ crcB
+}
+
+// lastOperator caches the last operator zeroBytesOperator built.
+var lastOperator struct {
+	sync.Mutex
+	n  int64
+	op gf2Matrix
+}
+
+// zeroBytesOperator returns the matrix that advances a CRC over n zero bytes.
+func zeroBytesOperator(n int64) gf2Matrix {
+	lastOperator.Lock()
+	defer lastOperator.Unlock()
+	if lastOperator.n == n {
+		return lastOperator.op
 	}
-	even.square(&odd) // two zero bits
-	odd.square(&even) // four zero bits
-	// Each loop step squares the operator to the next power of two (one byte, two bytes, …)
-	// and applies it where lenB has a 1 bit.
-	for {
-		even.square(&odd)
-		if lenB&1 != 0 {
-			crcA = even.times(crcA)
-		}
-		if lenB >>= 1; lenB == 0 {
-			break
-		}
-		odd.square(&even)
-		if lenB&1 != 0 {
-			crcA = odd.times(crcA)
-		}
-		if lenB >>= 1; lenB == 0 {
-			break
-		}
+	// power is the operator for one zero bit, squared up to one zero byte, then squared again
+	// for each further bit of n; result collects the powers where n has a 1 bit.
+	var power, result gf2Matrix
+	power[0] = ecmaReflected
+	for i := 1; i < 64; i++ {
+		power[i] = 1 << (i - 1)
+		result[i] = 1 << i
 	}
-	return crcA ^ crcB
+	result[0] = 1
+	for range 3 {
+		power = power.compose(&power)
+	}
+	for bits := n; bits > 0; bits >>= 1 {
+		if bits&1 != 0 {
+			result = power.compose(&result)
+		}
+		power = power.compose(&power)
+	}
+	lastOperator.n, lastOperator.op = n, result
+	return result
 }
 
 // gf2Matrix is a 64×64 bit matrix over GF(2); row n is the image of bit n.
@@ -66,9 +81,11 @@ func (m *gf2Matrix) times(vec uint64) uint64 {
 	return sum
 }
 
-// square sets m to a×a.
-func (m *gf2Matrix) square(a *gf2Matrix) {
-	for n := range a {
-		m[n] = a.times(a[n])
+// compose returns the matrix that applies b, then m.
+func (m *gf2Matrix) compose(b *gf2Matrix) gf2Matrix {
+	var out gf2Matrix
+	for n := range b {
+		out[n] = m.times(b[n])
 	}
+	return out
 }

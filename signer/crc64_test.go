@@ -44,8 +44,19 @@ func BenchmarkCRC64(b *testing.B) {
 	}
 }
 
+// BenchmarkCombineCRC64 combines parts of one size (the operator is built once) and of a new
+// size each time.
 func BenchmarkCombineCRC64(b *testing.B) {
-	for b.Loop() {
-		CombineCRC64(1, 2, 8<<20)
-	}
+	b.Run("same-size", func(b *testing.B) {
+		for b.Loop() {
+			CombineCRC64(1, 2, 8<<20)
+		}
+	})
+	b.Run("new-size", func(b *testing.B) {
+		n := int64(8 << 20)
+		for b.Loop() {
+			n++
+			CombineCRC64(1, 2, n)
+		}
+	})
 }
