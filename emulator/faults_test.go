@@ -30,6 +30,20 @@ func TestFaultFail(t *testing.T) {
 	assert.Equal(t, http.StatusOK, e.rootRequest("PUT", testBucket, "k", "", nil, []byte("x")).status)
 }
 
+// TestFaultFailCarriesCORS checks an injected 503 carries the CORS headers of the request's
+// allowed Origin, as OSS's own errors do, so that a page reads a 503 and not a network error.
+func TestFaultFailCarriesCORS(t *testing.T) {
+	e := newEnv(t, func(c *emulator.Config) {
+		c.CORS = emulator.CORSRule{AllowedOrigins: []string{"http://page.example"}}
+		c.Faults = emulator.FaultConfig{FailFraction: 1}
+	})
+	resp := e.rootRequest("PUT", testBucket, "k", "", map[string]string{"Origin": "http://page.example"}, []byte("x"))
+	require.Equal(t, http.StatusServiceUnavailable, resp.status)
+	assert.Equal(t, "http://page.example", resp.header.Get("Access-Control-Allow-Origin"))
+	assert.Contains(t, resp.header.Get("Access-Control-Expose-Headers"), "x-oss-request-id")
+	assert.NotEmpty(t, resp.header.Get("x-oss-request-id"))
+}
+
 // TestFaultSequenceIsSeeded checks a seed gives the same faults to the same sequence of
 // requests, and that a fraction fails some requests but not all.
 func TestFaultSequenceIsSeeded(t *testing.T) {

@@ -14,7 +14,7 @@ export function toBlob(body) {
 }
 
 /** The forms a downloaded body can be given in. */
-export const BODY_FORMS = ['blob', 'text', 'arraybuffer', 'arrayBuffer', 'stream'];
+const BODY_FORMS = ['blob', 'text', 'arraybuffer', 'arrayBuffer', 'stream'];
 
 /** Checks an `as` option and returns it (default 'blob'). */
 export function bodyForm(as = 'blob') {

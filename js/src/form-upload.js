@@ -9,9 +9,6 @@ import { checksCRC64 } from './put.js';
 // PostObject: a multipart/form-data POST of policy fields and the file, for forms a server
 // signed (the vending server's POST /sign with mode "post") or the client signs itself.
 
-/** The status a PostObject may answer: success_action_status, or 204. */
-const POST_SUCCESS = [200, 201, 204];
-
 /** The form data: every field, the key when the policy left it open, the file last. */
 function formData(fields, key, blob) {
   const data = new FormData();
@@ -24,9 +21,8 @@ function formData(fields, key, blob) {
   return data;
 }
 
-/** The upload's result from OSS's answer. */
+/** The upload's result from OSS's answer (204, or success_action_status). */
 function postResult(reply, key, size) {
-  if (!POST_SUCCESS.includes(reply.status)) throw new OssignError('UnexpectedResponse', `POST ${key}: OSS answered HTTP ${reply.status}`, { status: reply.status });
   return {
     key, etag: unquote(reply.headers.get('etag')), crc64: reply.headers.get('x-oss-hash-crc64ecma') ?? null,
     size, requestId: reply.headers.get('x-oss-request-id') ?? null,

@@ -9,19 +9,19 @@ import { uploadHeaders, checksCRC64 } from './put.js';
 import { toBlob, unquote } from './bodies.js';
 
 /** OSS's multipart limits: parts of at least 100 KiB (but the last), at most 10,000 parts. */
-export const MIN_PART_SIZE = 100 << 10;
+const MIN_PART_SIZE = 100 << 10;
 const MAX_PART_SIZE = 5 * 1024 ** 3;
 const MAX_PARTS = 10000;
 /** The part size when the caller names none. */
-export const DEFAULT_PART_SIZE = 8 << 20;
+const DEFAULT_PART_SIZE = 8 << 20;
 /** Parts in flight at once when the caller names no number. */
-export const DEFAULT_PARALLEL = 4;
+const DEFAULT_PARALLEL = 4;
 
 /**
  * The part size for size bytes: the requested one (default 8 MiB), raised so that there are
  * at most 10,000 parts.
  */
-export function choosePartSize(size, requested) {
+function choosePartSize(size, requested) {
   if (requested !== undefined && !(Number.isInteger(requested) && requested >= MIN_PART_SIZE && requested <= MAX_PART_SIZE)) {
     throw new OssignError('InvalidArgument', `partSize must be a whole number of bytes from ${MIN_PART_SIZE} (100 KiB) to 5 GiB, not ${String(requested)}`);
   }

@@ -76,7 +76,7 @@ export function redactError(err) {
  * The CORS rule a bucket needs for this page, in the words of OSS's console.
  * @param {string} bucket
  */
-export function corsRule(bucket) {
+function corsRule(bucket) {
   const origin = globalThis.location?.origin ?? '<your page origin>';
   return `add a CORS rule to bucket ${bucket}: AllowedOrigin ${origin}, AllowedMethod GET, PUT, POST, DELETE, HEAD, ` +
     'AllowedHeader *, ExposeHeader ETag, x-oss-request-id, x-oss-hash-crc64ecma';

@@ -40,7 +40,7 @@ function abortReason(signal) {
 }
 
 /** XMLHttpRequest: byte-level upload and download progress. Streams go through fetch. */
-export const xhrTransport = {
+const xhrTransport = {
   send(req) {
     if (req.responseType === 'stream') return fetchTransport.send(req);
     return new Promise((resolve, reject) => {
@@ -81,7 +81,7 @@ function parseHeaderBlock(block) {
 }
 
 /** fetch: download progress from the body stream; upload progress only at the end. */
-export const fetchTransport = {
+const fetchTransport = {
   async send(req) {
     let response;
     try {

@@ -6,7 +6,7 @@ import { OssignError } from './errors.js';
 // entities and CDATA; attributes, comments, processing instructions and doctypes are skipped.
 
 /** One element: its name, child elements and text (the concatenation of its text nodes). */
-export class XMLElement {
+class XMLElement {
   constructor(name) {
     this.name = name;
     this.children = [];
