@@ -17,21 +17,43 @@ FUZZ_TARGETS=(
 # exceeded" at the deadline on Go 1.26 (golang/go#75804).
 FUZZ_TIME=${FUZZ_TIME:-60000x}
 
-# ensure_chromium installs Debian's chromium when it is missing (the browser tests need it).
-ensure_chromium() {
-  command -v chromium >/dev/null 2>&1 && return
-  echo "== installing chromium (apt-get)"
+# apt_get runs apt-get, waiting up to 10 minutes for the package manager's lock when another
+# process holds it (a fresh machine often runs its own apt at boot).
+apt_get() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  local tries=0
+  until DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=60 "$@"; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 10 ]; then
+      echo "apt-get $*: still failing after $tries tries" >&2
+      return 1
+    fi
+    echo "apt-get $*: failed (lock held?), trying again in 5 s" >&2
+    sleep 5
+  done
 }
 
-# ensure_node_modules installs the JS dev dependencies (ali-oss, esbuild) from the lockfile.
+# ensure_package installs a Debian package when its command is missing.
+ensure_package() {
+  local command=$1 package=$2
+  command -v "$command" >/dev/null 2>&1 && return
+  echo "== installing $package (apt-get)"
+  apt_get update -qq
+  apt_get install -y -qq "$package" >/dev/null
+}
+
+# ensure_chromium installs Debian's chromium when it is missing (the browser tests need it).
+ensure_chromium() {
+  ensure_package chromium chromium
+}
+
+# ensure_node_modules installs the JS dev dependencies (ali-oss, esbuild, typescript) from the
+# lockfile, trying a second time when the registry fails the first.
 ensure_node_modules() {
   if [ ! -d js/node_modules ] || [ js/package-lock.json -nt js/node_modules ]; then
     echo "== npm ci (js/)"
-    (cd js && npm ci --no-audit --no-fund --loglevel=error)
+    (cd js && { npm ci --no-audit --no-fund --loglevel=error || { echo "npm ci failed; trying once more" >&2; sleep 5; npm ci --no-audit --no-fund --loglevel=error; }; })
   fi
 }
 

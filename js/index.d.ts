@@ -355,6 +355,8 @@ export interface Diagnosis {
 
 export interface CredentialStatus {
   hasCredentials: boolean;
+  /** false for credentials without an expiry (static ones): never refreshed by time, URLs not clamped. */
+  expires: boolean;
   expired: boolean;
   /** ms since the epoch; 0 = never. */
   expiration: number;

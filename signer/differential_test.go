@@ -2,7 +2,8 @@ package signer_test
 
 // TestDifferentialGoSDK signs seeded random requests (differential_gen_test.go) with our
 // signer and with the official Go SDK's signer (alibabacloud-oss-go-sdk-v2 oss/signer) and
-// requires the same string to sign, signature, URL and headers.
+// requires the same string to sign, signature and headers, and URLs with the same path and
+// query parameters (compared as maps: the SDK orders the parameters differently).
 //
 // Feeding the SDK the same request:
 //   - URL: scheme://host/ + the key as the SDK's client writes it (oss/client.go buildURL:

@@ -26,7 +26,10 @@ type Request struct {
 	// Bucket is empty only for service-level requests.
 	Bucket string
 	// Key is the object key as stored (decoded): "dir/a b+c.txt", never pre-encoded.
-	// Empty for bucket-level requests.
+	// Empty for bucket-level requests. Keys with "." or ".." path segments ("a/../b") are
+	// signed as they are, and Go's HTTP client sends them so; browsers remove such segments
+	// from URLs before sending (the ossign JS package refuses these keys), so do not hand such
+	// a URL to a browser unless Target.EncodeSlash makes the key one segment.
 	Key string
 	// Query holds the query parameters, decoded: sub-resources ("uploadId", "versionId"),
 	// response-* overrides, "x-oss-process", "x-oss-traffic-limit", "x-oss-ac-*", …

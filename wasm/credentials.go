@@ -32,14 +32,14 @@ func credentialsFrom(v js.Value) (signer.Credentials, error) {
 		AccessKeySecret: firstString(v, "AccessKeySecret", "accessKeySecret"),
 		SecurityToken:   firstString(v, "SecurityToken", "securityToken", "stsToken"),
 	}
+	// Without an Expiration (static STS credentials, as ali-oss takes them) the credentials are
+	// used as they are: never refreshed by time, and URLs are not clamped to them.
 	if exp := firstString(v, "Expiration", "expiration"); exp != "" {
 		t, err := signer.ParseExpiration(exp)
 		if err != nil {
 			return c, err
 		}
 		c.Expiration = t
-	} else if c.SecurityToken != "" {
-		return c, &signer.Error{Code: signer.CodeInvalidCredentials, Message: "STS credentials came without their Expiration"}
 	}
 	return c, nil
 }

@@ -121,6 +121,9 @@ func signFields(op, id int32, now time.Time, fields []string) ([]string, error) 
 	if r.bad {
 		return nil, &signer.Error{Code: codeBadCall, Message: "malformed request fields"}
 	}
+	if err := checkAddressable(req.Key, target.EncodeSlash); err != nil {
+		return nil, err
+	}
 
 	var w fieldWriter
 	var x signer.Explanation

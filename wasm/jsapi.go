@@ -110,7 +110,8 @@ func setCredentials(args []js.Value) any {
 	return object("expiration", timeToMs(creds.Expiration), "refreshAt", timeToMs(creds.RefreshAt(now, c.margin)))
 }
 
-// credentialStatus(id, nowMs) → {hasCredentials, expired, expiration, refreshAt, remaining, refreshDue}.
+// credentialStatus(id, nowMs) → {hasCredentials, expires, expired, expiration, refreshAt,
+// remaining, refreshDue}; expires is false for credentials without an expiry.
 func credentialStatus(args []js.Value) any {
 	c, err := lookupClient(int32(args[0].Int()))
 	if err != nil {
@@ -124,6 +125,7 @@ func credentialStatus(args []js.Value) any {
 	}
 	return object(
 		"hasCredentials", has,
+		"expires", !c.creds.Expiration.IsZero(),
 		"expired", has && c.creds.Expired(now),
 		"expiration", timeToMs(c.creds.Expiration),
 		"refreshAt", timeToMs(c.creds.RefreshAt(c.obtainedAt, c.margin)),

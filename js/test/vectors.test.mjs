@@ -161,3 +161,39 @@ test('headers and queries may be Headers, Map or URLSearchParams', async () => {
     client.close();
   }
 });
+
+test('static STS credentials without an expiry sign, are never clamped, and say so', async () => {
+  const now = Date.UTC(2026, 10, 29);
+  const client = await staticClient({ ...hangzhou, credentials: { accessKeyId: 'STS.ak', accessKeySecret: 'sk', stsToken: 'tok' } }, now);
+  try {
+    const p = client.presign('k', { expires: 7 * 86400 });
+    assert.equal(p.clamped, false);
+    assert.equal(p.expiresAt.getTime(), now + 7 * 86400 * 1000);
+    assert.equal(new URL(p.url).searchParams.get('x-oss-security-token'), 'tok');
+    const status = client.credentialStatus();
+    assert.deepEqual({ expires: status.expires, expiration: status.expiration, refreshDue: status.refreshDue, expired: status.expired },
+      { expires: false, expiration: 0, refreshDue: false, expired: false });
+  } finally {
+    client.close();
+  }
+});
+
+test('keys a browser cannot address are refused before any request, with the way out', async () => {
+  const client = await staticClient({ ...hangzhou, credentials: ak }, Date.UTC(2026, 10, 29));
+  const slashSafeOff = await staticClient({ ...hangzhou, credentials: ak, slashSafe: false }, Date.UTC(2026, 10, 29));
+  try {
+    for (const key of ['a/./b.txt', 'a/../b.txt', 'a/..', './x']) {
+      assert.throws(() => client.presign(key), (err) => err.code === 'InvalidObjectName' && /slashSafe: false/.test(err.message), key);
+      assert.throws(() => client.signRequest({ key }), { code: 'InvalidObjectName' }, key);
+      assert.ok(new URL(slashSafeOff.presign(key).url).pathname.includes('%2F'), `${key} is addressable with slashSafe: false`);
+      assert.ok(client.presign(key, { slashSafe: false }).url, 'per call as well');
+    }
+    for (const key of ['.', '..']) {
+      assert.throws(() => slashSafeOff.presign(key), (err) => err.code === 'InvalidObjectName' && !/slashSafe/.test(err.message), key);
+    }
+    for (const key of ['a..b', '...', 'a/.hidden', '.../x', 'a/b.']) assert.ok(client.presign(key).url, key);
+  } finally {
+    client.close();
+    slashSafeOff.close();
+  }
+});
