@@ -119,6 +119,8 @@ func TestScriptTagBuild(t *testing.T) { runPage(t, "/pages/script.html") }
 
 func TestBundledESM(t *testing.T) { runPage(t, "/pages/esm.html") }
 
+func TestViteBundle(t *testing.T) { runPage(t, "/vite/index.html") }
+
 func TestWebWorker(t *testing.T) { runPage(t, "/pages/worker.html") }
 
 // A server sending ossign.wasm as application/octet-stream defeats streaming compilation; the

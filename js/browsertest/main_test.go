@@ -70,8 +70,9 @@ func setup(m *testing.M) (int, error) {
 	return m.Run(), nil
 }
 
-// buildTree lays out what the server serves: dist/ (cmd/bundle), pages/ (testdata), and
-// bundle/ (esbuild of pages/esm-entry.mjs resolving "ossign" through node_modules/ossign → dist).
+// buildTree lays out what the server serves: dist/ (cmd/bundle), pages/ (testdata), bundle/
+// (esbuild of pages/esm-entry.mjs resolving "ossign" through node_modules/ossign → dist) and
+// vite/ (Vite's build of pages/vite/index.html, the same entry).
 func buildTree(dir string) error {
 	dist := filepath.Join(dir, "dist")
 	if err := run(repoRoot, "go", "run", "./cmd/bundle", "-out", dist); err != nil {
@@ -103,7 +104,12 @@ func buildTree(dir string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(bundle, "ossign.wasm"), wasm, 0o644)
+	if err := os.WriteFile(filepath.Join(bundle, "ossign.wasm"), wasm, 0o644); err != nil {
+		return err
+	}
+	// Vite follows new URL('./ossign.wasm', import.meta.url) and emits the wasm as an asset.
+	vite := filepath.Join(repoRoot, "js", "node_modules", ".bin", "vite")
+	return run(dir, vite, "build", filepath.Join(dir, "pages", "vite"), "--base", "/vite/", "--outDir", filepath.Join(dir, "vite"), "--logLevel", "warn")
 }
 
 func run(dir, name string, args ...string) error {

@@ -398,3 +398,48 @@ func TestTransferAPIInWorker(t *testing.T) {
 	require.Empty(t, got.Error)
 	got.Result.check(t, "worker/")
 }
+
+// TestAwkwardKeys uploads and downloads every key of a table of awkward keys through presigned
+// URLs, or has ossign refuse it before any request with InvalidObjectName: never a 403.
+func TestAwkwardKeys(t *testing.T) {
+	env := newTransferEnv(t)
+	ctx := openTransferPage(t, time.Minute)
+	keys := []string{"a+b", "with space", "中文/文件.txt", "emoji 😀.png", "a%2Fb", "what?.txt", "hash#1", "trailing ",
+		strings.Repeat("k", 1023), "a/./b", "a/../b", ".."}
+	keysJSON, err := json.Marshal(keys)
+	require.NoError(t, err)
+	type outcome struct {
+		Key, Result string
+	}
+	got := evalJSON[[]outcome](t, ctx, `
+		const client = await ossign.createClient(`+env.clientOptions("")+`);
+		const out = [];
+		for (const key of `+string(keysJSON)+`) {
+			let put;
+			try {
+				put = client.presign(key, { method: 'PUT', 'Content-Type': 'text/plain' });
+			} catch (err) {
+				out.push({ Key: key, Result: err.code });
+				continue;
+			}
+			const up = await fetch(put.url, { method: 'PUT', headers: put.headers, body: 'body of ' + key });
+			const down = await fetch(client.signatureUrl(key));
+			const text = await down.text();
+			out.push({ Key: key, Result: up.status + ' ' + down.status + ' ' + (text === 'body of ' + key) });
+		}
+		return out;`)
+	require.Len(t, got, len(keys))
+	refused := map[string]bool{"a/./b": true, "a/../b": true, "..": true}
+	for i, o := range got {
+		require.Equal(t, keys[i], o.Key)
+		if refused[o.Key] {
+			assert.Equal(t, "InvalidObjectName", o.Result, "%q is refused before any request", o.Key)
+		} else {
+			assert.Equal(t, "200 200 true", o.Result, "%q goes up and comes back", o.Key)
+		}
+	}
+	for _, e := range env.logs.entries(t) {
+		assert.NotEqual(t, http.StatusForbidden, e.Status, "no request was refused: %+v", e)
+		assert.False(t, refused[e.Key], "no request for a refused key: %+v", e)
+	}
+}
