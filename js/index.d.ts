@@ -449,6 +449,14 @@ export declare class OssignError extends Error {
 
 export declare function createClient(options: ClientOptions): Promise<Client>;
 
+/**
+ * Starts fetching, compiling and starting ossign.wasm now (once per page or worker), so that the
+ * first createClient finds it ready; takes the wasmURL or wasmModule createClient would get.
+ * Never rejects: createClient reports a failure. The script build calls it when evaluated,
+ * unless its tag says data-preload="false".
+ */
+export declare function preload(options?: Pick<ClientOptions, 'wasmURL' | 'wasmModule'>): Promise<void>;
+
 /** PUT to a URL signed elsewhere (no credentials, no wasm): progress, cancel, retries, renew on expiry. */
 export declare function putWithURL(target: SignedTarget, body: Body, options?: URLTransferOptions): Promise<Omit<PutResult, 'key'>>;
 

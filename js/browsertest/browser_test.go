@@ -126,5 +126,16 @@ func TestWebWorker(t *testing.T) { runPage(t, "/pages/worker.html") }
 // A server sending ossign.wasm as application/octet-stream defeats streaming compilation; the
 // loader falls back to compiling the bytes.
 func TestWrongMIMETypeFallback(t *testing.T) {
-	runPage(t, "/pages/script.html?wasm=/wrongmime/ossign.wasm")
+	runPage(t, "/pages/script-wrongmime.html")
+}
+
+// TestScriptBuildPreloads checks the script build starts loading ossign.wasm as soon as it is
+// evaluated, before any createClient, and not when its tag says data-preload="false".
+func TestScriptBuildPreloads(t *testing.T) {
+	fetched := `new Promise((resolve) => setTimeout(() => resolve(performance.getEntriesByType('resource').some((e) => e.name.endsWith('ossign.wasm'))), 500))`
+	for path, want := range map[string]bool{"/pages/script.html": true, "/pages/script-wrongmime.html": false} {
+		got, err := chromedp.Run(openPage(t, path), chromedp.Evaluate[bool](fetched, chromedp.EvalAwaitPromise))
+		require.NoError(t, err)
+		assert.Equal(t, want, got, path)
+	}
 }

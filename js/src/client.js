@@ -15,18 +15,33 @@ import { crc64OfBlob } from './crc64.js';
 const OP_PRESIGN = 1;
 const OP_SIGN_HEADERS = 2;
 
+/** Where the module comes from: options.wasmModule, options.wasmURL, or the default URL. */
+export function moduleSource(options = {}, defaultWasmURL) {
+  return {
+    wasmURL: options.wasmURL ?? (options.wasmModule ? undefined : defaultWasmURL()),
+    wasmModule: options.wasmModule,
+  };
+}
+
 /**
- * Creates a client: loads the module (once per page or worker), fetches the first credentials
- * and validates the configuration. Bucket, region and endpoint default to what the vending
- * response names.
+ * Starts loading the module (once per page or worker) without waiting for it: createClient
+ * then finds it loaded, or on its way. The promise never rejects (createClient reports a
+ * failure, and a later call tries again).
+ */
+export function preloadWith(options, defaultWasmURL) {
+  return loadModule(moduleSource(options, defaultWasmURL)).then(() => {}, () => {});
+}
+
+/**
+ * Creates a client: loads the module (once per page or worker) while it fetches the first
+ * credentials, then validates the configuration. Bucket, region and endpoint default to what
+ * the vending response names.
  * @param {object} options see index.d.ts
  * @param {() => URL|string} defaultWasmURL where ossign.wasm is when options say nothing
  */
 export async function createClientWith(options = {}, defaultWasmURL) {
-  const module = await loadModule({
-    wasmURL: options.wasmURL ?? (options.wasmModule ? undefined : defaultWasmURL()),
-    wasmModule: options.wasmModule,
-  });
+  const loading = loadModule(moduleSource(options, defaultWasmURL));
+  let module;
   let client;
   let serverDate; // the first vending response's Date, before the client exists
   const source = credentialSource(options.credentials, options.fetchOptions, (date) => {
@@ -47,7 +62,7 @@ export async function createClientWith(options = {}, defaultWasmURL) {
     retry: options.retry,
     timers: options.timers,
   });
-  pending = await credentials.fetch();
+  [module, pending] = await Promise.all([loading, credentials.fetch()]);
   const vended = pending?.Credentials ? {} : pending ?? {};
   const config = {
     region: options.region ?? vended.Region,

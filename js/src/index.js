@@ -3,7 +3,7 @@
  * go with it.
  * @module ossign
  */
-import { createClientWith } from './client.js';
+import { createClientWith, preloadWith } from './client.js';
 
 export { OssignError } from './errors.js';
 export { Client } from './client.js';
@@ -17,5 +17,20 @@ export { postWithForm } from './form-upload.js';
  * @returns {Promise<import('../index.d.ts').Client>}
  */
 export function createClient(options) {
-  return createClientWith(options, () => new URL('./ossign.wasm', import.meta.url));
+  return createClientWith(options, defaultWasmURL);
+}
+
+/**
+ * Starts fetching, compiling and starting ossign.wasm now, so that the first createClient finds
+ * it ready: call it as early as the page knows it will sign (at the top of its module). Takes
+ * the wasmURL or wasmModule option createClient would get; never rejects.
+ * @param {{wasmURL?: string|URL, wasmModule?: WebAssembly.Module|BufferSource}} [options]
+ * @returns {Promise<void>}
+ */
+export function preload(options) {
+  return preloadWith(options, defaultWasmURL);
+}
+
+function defaultWasmURL() {
+  return new URL('./ossign.wasm', import.meta.url);
 }

@@ -1,18 +1,24 @@
-// Entry of the classic-script build (ossign.min.js): defines one global, `ossign`, and finds
-// ossign.wasm next to the script's own src. In a classic worker (importScripts) pass wasmURL.
-import { createClientWith } from './client.js';
+// Entry of the classic-script build (ossign.min.js): defines one global, `ossign`, finds
+// ossign.wasm next to the script's own src (in a classic worker, importScripts, pass wasmURL),
+// and starts loading it at once, unless the script tag says data-preload="false".
+import { createClientWith, preloadWith } from './client.js';
 import { OssignError } from './errors.js';
 import { Client } from './client.js';
 import { putWithURL, getWithURL } from './url-transfer.js';
 import { postWithForm } from './form-upload.js';
 
-const scriptURL = globalThis.document?.currentScript?.src || globalThis.location?.href;
+const currentScript = globalThis.document?.currentScript;
+const scriptURL = currentScript?.src || globalThis.location?.href;
+const scriptWasmURL = () => new URL('ossign.wasm', scriptURL);
 
 globalThis.ossign = {
-  createClient: (options) => createClientWith(options, () => new URL('ossign.wasm', scriptURL)),
+  createClient: (options) => createClientWith(options, scriptWasmURL),
+  preload: (options) => preloadWith(options, scriptWasmURL),
   OssignError,
   Client,
   putWithURL,
   getWithURL,
   postWithForm,
 };
+
+if (currentScript && currentScript.dataset.preload !== 'false') globalThis.ossign.preload();

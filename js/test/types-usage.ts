@@ -1,9 +1,11 @@
 // Compiled by package.test.mjs with tsc --strict: the documented API type-checks as the README
 // uses it, and misuses are errors.
-import { createClient, putWithURL, getWithURL, postWithForm, OssignError } from '../index';
+import { createClient, preload, putWithURL, getWithURL, postWithForm, OssignError } from '../index';
 import type { PendingUpload, TransferProgress, CheckpointStore } from '../index';
 
 export async function usage(file: File, bar: { value: number }): Promise<void> {
+  void preload();
+  await preload({ wasmURL: '/static/ossign.wasm' });
   const client = await createClient({ credentials: '/sts', transferRetry: { retries: 3 } });
   const stop = new AbortController();
   const onProgress = ({ loaded, total }: TransferProgress) => (bar.value = loaded / (total ?? 1));
