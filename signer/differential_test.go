@@ -219,7 +219,7 @@ func diffSplitURL(t *testing.T, u string) (string, url.Values) {
 }
 
 // diffSDKRequest builds the http.Request the SDK signs (see the file comment).
-func diffSDKRequest(t *testing.T, c *diffCase) *http.Request {
+func diffSDKRequest(t testing.TB, c *diffCase) *http.Request {
 	host := diffHost
 	if c.req.Bucket != "" {
 		host = c.req.Bucket + "." + diffHost
