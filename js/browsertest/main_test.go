@@ -81,8 +81,12 @@ func buildTree(dir string) error {
 	if err := os.CopyFS(filepath.Join(dir, "pages"), os.DirFS("testdata")); err != nil {
 		return err
 	}
-	// ali-oss's browser build, for the benchmark's side-by-side figures.
+	// ali-oss's browser build, for the benchmark's side-by-side figures, served brotli-compressed
+	// as ossign's files are.
 	if err := os.CopyFS(filepath.Join(dir, "alioss"), os.DirFS(filepath.Join(repoRoot, "js", "node_modules", "ali-oss", "dist"))); err != nil {
+		return err
+	}
+	if err := writeBrotli(filepath.Join(dir, "alioss", "aliyun-oss-sdk.min.js")); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "node_modules"), 0o755); err != nil {
@@ -121,12 +125,14 @@ func run(dir, name string, args ...string) error {
 	return nil
 }
 
-// handler serves the tree, /wrongmime/ossign.wasm with a Content-Type that defeats
+// handler serves the tree, again under /c/ as a production static server would
+// (compressedFiles), /wrongmime/ossign.wasm with a Content-Type that defeats
 // WebAssembly.instantiateStreaming, as misconfigured servers do, and under /env/<id>/ the
 // routes of the test environment registered as id (see transferEnv).
 func handler(dir string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", http.FileServer(http.Dir(dir)))
+	mux.Handle("/c/", http.StripPrefix("/c", compressedFiles(dir)))
 	mux.HandleFunc("/env/{id}/", func(w http.ResponseWriter, r *http.Request) {
 		h, ok := envRoutes.Load(r.PathValue("id"))
 		if !ok {
