@@ -2,11 +2,45 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
+
+// wasmToolchainFile names the Go toolchain that builds ossign.wasm (a GOTOOLCHAIN value such
+// as go1.27.3). The go command fetches it from the module proxy on first use; the rest of the
+// module builds with the toolchain go.mod selects. See README, "Which Go builds ossign.wasm".
+const wasmToolchainFile = "wasm/GOTOOLCHAIN"
+
+var toolchainName = regexp.MustCompile(`^go1\.\d+(\.\d+)?$`)
+
+// wasmToolchain reads the pinned toolchain name.
+func wasmToolchain(root string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(root, wasmToolchainFile))
+	if err != nil {
+		return "", err
+	}
+	name := strings.TrimSpace(string(b))
+	if !toolchainName.MatchString(name) {
+		return "", fmt.Errorf("%s: %q is not a toolchain name such as go1.27.3", wasmToolchainFile, name)
+	}
+	return name, nil
+}
+
+// wasmGo returns a go command that runs in root for js/wasm with the pinned toolchain.
+func wasmGo(root string, args ...string) (*exec.Cmd, error) {
+	toolchain, err := wasmToolchain(root)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOTOOLCHAIN="+toolchain)
+	return cmd, nil
+}
 
 // buildWasm compiles ./wasm for js/wasm, stripped and without local paths.
 func buildWasm(root, out string) error {
@@ -14,16 +48,21 @@ func buildWasm(root, out string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", target, "./wasm")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd, err := wasmGo(root, "build", "-trimpath", "-ldflags=-s -w", "-o", target, "./wasm")
+	if err != nil {
+		return err
+	}
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Run()
 }
 
 // copyWasmExec copies wasm_exec.js from the toolchain that built the module: the two must match.
 func copyWasmExec(root, out string) error {
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	cmd, err := wasmGo(root, "env", "GOROOT")
+	if err != nil {
+		return err
+	}
+	goroot, err := cmd.Output()
 	if err != nil {
 		return err
 	}
