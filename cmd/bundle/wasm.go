@@ -42,18 +42,32 @@ func wasmGo(root string, args ...string) (*exec.Cmd, error) {
 	return cmd, nil
 }
 
-// buildWasm compiles ./wasm for js/wasm, stripped and without local paths.
+// buildWasm compiles ./wasm for js/wasm, stripped and without local paths, and packs its
+// data segments (wasmpack.go).
 func buildWasm(root, out string) error {
-	target, err := filepath.Abs(filepath.Join(out, "ossign.wasm"))
+	tmp, err := os.MkdirTemp("", "ossign-wasm-")
 	if err != nil {
 		return err
 	}
-	cmd, err := wasmGo(root, "build", "-trimpath", "-ldflags=-s -w", "-o", target, "./wasm")
+	defer os.RemoveAll(tmp)
+	built := filepath.Join(tmp, "ossign.wasm")
+	cmd, err := wasmGo(root, "build", "-trimpath", "-ldflags=-s -w", "-o", built, "./wasm")
 	if err != nil {
 		return err
 	}
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	return cmd.Run()
+	if err := cmd.Run(); err != nil {
+		return err
+	}
+	raw, err := os.ReadFile(built)
+	if err != nil {
+		return err
+	}
+	packed, err := packDataSegments(raw)
+	if err != nil {
+		return err
+	}
+	return writeFile(filepath.Join(out, "ossign.wasm"), packed)
 }
 
 // copyWasmExec copies wasm_exec.js from the toolchain that built the module: the two must match.
@@ -62,6 +76,7 @@ func copyWasmExec(root, out string) error {
 	if err != nil {
 		return err
 	}
+	cmd.Stderr = os.Stderr
 	goroot, err := cmd.Output()
 	if err != nil {
 		return err
