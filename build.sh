@@ -103,6 +103,8 @@ cmd_test() {
 cmd_bench() {
   ensure_chromium
   ensure_node_modules
+  echo "== ossign.wasm by Go package (bytes; ≈br: estimated share of the brotli download)"
+  go run ./cmd/bundle -size-report
   echo "== Go signer (native)"
   go test -run='^$' -bench=. -benchmem ./signer/...
   echo "== Go signer compiled to wasm, run by Node"

@@ -7,8 +7,9 @@ import (
 	"slices"
 )
 
-// The parts of a WebAssembly binary the size report reads: sections, function bodies, the
-// name section's function names, and the data segments that initialise linear memory.
+// The parts of a WebAssembly binary the bundler packs and the size report reads: sections,
+// function bodies, the name section's function names, and the data segments that initialise
+// linear memory.
 // https://webassembly.github.io/spec/core/binary/modules.html
 
 const (
