@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -157,7 +156,7 @@ func validQuery(q []Param) error {
 		if p.Name == "" {
 			return newError(CodeInvalidQuery, "a query parameter has an empty name")
 		}
-		if slices.Contains(reservedQuery, p.Name) {
+		if contains(reservedQuery, p.Name) {
 			return newError(CodeInvalidQuery, "query parameter ", strconv.Quote(p.Name),
 				" is written by the signer: leave it out (the security token comes from the credentials)")
 		}
@@ -199,7 +198,7 @@ func validHeaders(hs []Header) ([]header, error) {
 		}
 		out = append(out, header{lname: ln, name: h.Name, value: v})
 	}
-	slices.SortFunc(out, func(a, b header) int { return strings.Compare(a.lname, b.lname) })
+	sortHeaders(out)
 	for i := 1; i < len(out); i++ {
 		if out[i].lname == out[i-1].lname {
 			return nil, newError(CodeInvalidHeader, "header ", strconv.Quote(out[i].name), " appears twice: give each header once")
@@ -244,14 +243,14 @@ func additionalHeaders(names []string, hs []header) ([]string, error) {
 			return nil, newError(CodeInvalidHeader, "invalid name in AdditionalHeaders: ", strconv.Quote(n))
 		}
 		ln := lower(n)
-		if isDefaultSignedV4(ln) || slices.Contains(out, ln) {
+		if isDefaultSignedV4(ln) || contains(out, ln) {
 			continue
 		}
 		if h := findHeader(hs, ln); ln == hostAdditionalKey || h != nil && h.value != "" {
 			out = append(out, ln)
 		}
 	}
-	slices.Sort(out)
+	sortStrings(out)
 	return out, nil
 }
 
@@ -275,7 +274,7 @@ func headerValue(hs []header, lname string) string {
 func withHeaders(hs []header, extra ...header) []header {
 	out := make([]header, 0, len(hs)+len(extra))
 	out = append(append(out, hs...), extra...)
-	slices.SortFunc(out, func(a, b header) int { return strings.Compare(a.lname, b.lname) })
+	sortHeaders(out)
 	return out
 }
 

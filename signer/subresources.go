@@ -1,9 +1,6 @@
 package signer
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 // signableV1 are the query parameters V1 signs by name (§1.3): the core list shared by the
 // official Go and Python v2 SDKs, plus the bucket and feature sub-resources of the legacy SDKs'
@@ -40,5 +37,5 @@ var signableV1 = map[string]bool{
 
 // isSignableV1 reports whether V1 puts query parameter name into the CanonicalizedResource.
 func isSignableV1(name string, extra []string) bool {
-	return signableV1[name] || strings.HasPrefix(name, "x-oss-") || slices.Contains(extra, name)
+	return signableV1[name] || strings.HasPrefix(name, "x-oss-") || contains(extra, name)
 }

@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"slices"
 	"strings"
 	"time"
 )
@@ -91,7 +90,7 @@ func appendStringToSignV1(dst []byte, p *prepared, hs []header, dateLine string,
 		}
 	}
 	signed = append(signed, extra...)
-	slices.SortFunc(signed, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
+	sortByKey(len(signed), func(i int) string { return signed[i].Name }, func(i, j int) { signed[i], signed[j] = signed[j], signed[i] })
 	for i, q := range signed {
 		if i == 0 {
 			dst = append(dst, '?')

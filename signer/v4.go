@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"slices"
 	"strings"
 	"time"
 )
@@ -125,7 +124,7 @@ func appendCanonicalRequestV4(dst []byte, e *endpoint, p *prepared, hs []header,
 			dst = appendHostLine(dst, e, p.bucket)
 			hostDone = true
 		}
-		if isDefaultSignedV4(h.lname) || slices.Contains(p.additional, h.lname) {
+		if isDefaultSignedV4(h.lname) || contains(p.additional, h.lname) {
 			dst = append(dst, h.lname...)
 			dst = append(dst, ':')
 			dst = append(dst, h.value...)
@@ -152,4 +151,4 @@ func appendHostLine(dst []byte, e *endpoint, bucket string) []byte {
 	return append(dst, '\n')
 }
 
-func (p *prepared) signsHost() bool { return slices.Contains(p.additional, hostAdditionalKey) }
+func (p *prepared) signsHost() bool { return contains(p.additional, hostAdditionalKey) }
