@@ -85,9 +85,9 @@ cmd_test() {
   fi
   echo "== go test"
   go test -count=1 ./...
-  echo "== signer tests compiled to wasm, run by Node (the wasm build's own SHA-256/SHA-1/HMAC)"
+  echo "== signer and fast-path tests compiled to wasm, run by Node (the wasm build's own SHA-256/SHA-1/HMAC)"
   wasm_go test -count=1 \
-    -run 'Vector|PostObject|Endpoint|Diagnose|Validation|Expiry|Refresh|TimeFormats|Digest|Differential' ./signer
+    -run 'Vector|PostObject|Endpoint|Diagnose|Validation|Expiry|Refresh|TimeFormats|Digest|Differential|Quote|Itoa|FastPath' ./signer ./wasm
   echo "== go test -race (emulator, vending, ossign)"
   go test -race -count=1 ./emulator/... ./vending/... ./cmd/ossign/
   echo "== node --test"

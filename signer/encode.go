@@ -50,6 +50,27 @@ func uriEncodedLen(s string, keepSlash bool) int {
 
 const lowerHex = "0123456789abcdef"
 
+const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+// appendBase64 appends the standard Base64 of src, padded (RFC 4648 §4), as
+// base64.StdEncoding writes it; encoding/base64 would build its decoding tables when the wasm
+// starts, for a signer that never decodes.
+func appendBase64(dst, src []byte) []byte {
+	for ; len(src) >= 3; src = src[3:] {
+		v := uint(src[0])<<16 | uint(src[1])<<8 | uint(src[2])
+		dst = append(dst, base64Alphabet[v>>18], base64Alphabet[v>>12&63], base64Alphabet[v>>6&63], base64Alphabet[v&63])
+	}
+	switch len(src) {
+	case 1:
+		v := uint(src[0]) << 16
+		dst = append(dst, base64Alphabet[v>>18], base64Alphabet[v>>12&63], '=', '=')
+	case 2:
+		v := uint(src[0])<<16 | uint(src[1])<<8
+		dst = append(dst, base64Alphabet[v>>18], base64Alphabet[v>>12&63], base64Alphabet[v>>6&63], '=')
+	}
+	return dst
+}
+
 func appendHex(dst, b []byte) []byte {
 	for _, c := range b {
 		dst = append(dst, lowerHex[c>>4], lowerHex[c&15])

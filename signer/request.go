@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -114,7 +113,7 @@ func validMethod(m string) (string, error) {
 	case "GET", "PUT", "HEAD", "POST", "DELETE":
 		return u, nil
 	}
-	return "", newError(CodeInvalidMethod, "invalid method ", strconv.Quote(m), ": use GET, PUT, HEAD, POST or DELETE")
+	return "", newError(CodeInvalidMethod, "invalid method ", quote(m), ": use GET, PUT, HEAD, POST or DELETE")
 }
 
 func validBucket(bucket, key string, e *endpoint) error {
@@ -130,7 +129,7 @@ func validBucket(bucket, key string, e *endpoint) error {
 		ok = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-'
 	}
 	if !ok {
-		return newError(CodeInvalidBucket, "invalid bucket name ", strconv.Quote(bucket),
+		return newError(CodeInvalidBucket, "invalid bucket name ", quote(bucket),
 			": 3–63 characters of a–z, 0–9 and '-', not starting or ending with '-'")
 	}
 	return nil
@@ -145,7 +144,7 @@ func validKey(key string) error {
 		if len(shown) > 64 {
 			shown = shown[:64] + "…"
 		}
-		return newError(CodeInvalidKey, "invalid object key ", strconv.Quote(shown),
+		return newError(CodeInvalidKey, "invalid object key ", quote(shown),
 			": must be 1–1023 bytes of UTF-8, not starting with \"/\" or \"\\\" (pass the key decoded, not URL-encoded)")
 	}
 	return nil
@@ -157,12 +156,12 @@ func validQuery(q []Param) error {
 			return newError(CodeInvalidQuery, "a query parameter has an empty name")
 		}
 		if contains(reservedQuery, p.Name) {
-			return newError(CodeInvalidQuery, "query parameter ", strconv.Quote(p.Name),
+			return newError(CodeInvalidQuery, "query parameter ", quote(p.Name),
 				" is written by the signer: leave it out (the security token comes from the credentials)")
 		}
 		for _, prev := range q[:i] {
 			if prev.Name == p.Name {
-				return newError(CodeInvalidQuery, "query parameter ", strconv.Quote(p.Name), " appears twice: OSS signs each name once")
+				return newError(CodeInvalidQuery, "query parameter ", quote(p.Name), " appears twice: OSS signs each name once")
 			}
 		}
 	}
@@ -176,12 +175,12 @@ func validHeaders(hs []Header) ([]header, error) {
 	out := make([]header, 0, len(hs)+3)
 	for _, h := range hs {
 		if !isHTTPToken(h.Name) {
-			return nil, newError(CodeInvalidHeader, "invalid header name ", strconv.Quote(h.Name), ": use letters, digits and -")
+			return nil, newError(CodeInvalidHeader, "invalid header name ", quote(h.Name), ": use letters, digits and -")
 		}
 		ln := lower(h.Name)
 		switch ln {
 		case "authorization", hdrDate, hdrSecurityToken:
-			return nil, newError(CodeInvalidHeader, "header ", strconv.Quote(h.Name), " is written by the signer: leave it out")
+			return nil, newError(CodeInvalidHeader, "header ", quote(h.Name), " is written by the signer: leave it out")
 		case "date":
 			return nil, newError(CodeInvalidHeader, "header \"Date\" cannot be set by browsers; the signer sends x-oss-date instead: leave it out")
 		case "host":
@@ -189,8 +188,8 @@ func validHeaders(hs []Header) ([]header, error) {
 		}
 		v := strings.Trim(h.Value, " \t")
 		if bad := badHeaderByte(v); bad >= 0 {
-			return nil, newError(CodeInvalidHeader, "header ", strconv.Quote(h.Name),
-				" has a byte browsers cannot send (control or non-ASCII at offset ", strconv.Itoa(bad),
+			return nil, newError(CodeInvalidHeader, "header ", quote(h.Name),
+				" has a byte browsers cannot send (control or non-ASCII at offset ", itoa(int64(bad)),
 				"); percent-encode non-ASCII metadata values")
 		}
 		if ln == hdrContentSHA256 && v != unsignedPayload {
@@ -201,7 +200,7 @@ func validHeaders(hs []Header) ([]header, error) {
 	sortHeaders(out)
 	for i := 1; i < len(out); i++ {
 		if out[i].lname == out[i-1].lname {
-			return nil, newError(CodeInvalidHeader, "header ", strconv.Quote(out[i].name), " appears twice: give each header once")
+			return nil, newError(CodeInvalidHeader, "header ", quote(out[i].name), " appears twice: give each header once")
 		}
 	}
 	return out, nil
@@ -240,7 +239,7 @@ func additionalHeaders(names []string, hs []header) ([]string, error) {
 	var out []string
 	for _, n := range names {
 		if !isHTTPToken(n) {
-			return nil, newError(CodeInvalidHeader, "invalid name in AdditionalHeaders: ", strconv.Quote(n))
+			return nil, newError(CodeInvalidHeader, "invalid name in AdditionalHeaders: ", quote(n))
 		}
 		ln := lower(n)
 		if isDefaultSignedV4(ln) || contains(out, ln) {

@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -76,14 +75,14 @@ func (t *Target) resolve() (endpoint, error) {
 		e.scheme = "https"
 	case "http", "https":
 	default:
-		return e, newError(CodeInvalidEndpoint, "invalid scheme ", strconv.Quote(t.Scheme), `: use "https" or "http"`)
+		return e, newError(CodeInvalidEndpoint, "invalid scheme ", quote(t.Scheme), `: use "https" or "http"`)
 	}
 	switch e.version {
 	case "":
 		e.version = V4
 	case V1, V4:
 	default:
-		return e, newError(CodeInvalidVersion, "invalid signature version ", strconv.Quote(string(t.Version)), `: use "v1" or "v4"`)
+		return e, newError(CodeInvalidVersion, "invalid signature version ", quote(string(t.Version)), `: use "v1" or "v4"`)
 	}
 	region, err := bareRegion(t.Region)
 	if err != nil {
@@ -120,17 +119,17 @@ func bareRegion(region string) (string, error) {
 	r := strings.TrimPrefix(region, "oss-")
 	for i := 0; i < len(r); i++ {
 		if c := r[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return "", newError(CodeInvalidRegion, "invalid region ", strconv.Quote(region),
+			return "", newError(CodeInvalidRegion, "invalid region ", quote(region),
 				": use the region id in lower case, e.g. \"cn-hangzhou\" or \"ap-southeast-1\"")
 		}
 	}
 	if strings.HasSuffix(r, "-internal") {
-		return "", newError(CodeInvalidRegion, "invalid region ", strconv.Quote(region),
-			": signatures use the bare region id (", strconv.Quote(strings.TrimSuffix(r, "-internal")),
+		return "", newError(CodeInvalidRegion, "invalid region ", quote(region),
+			": signatures use the bare region id (", quote(strings.TrimSuffix(r, "-internal")),
 			"); put the internal host in Endpoint instead")
 	}
 	if region != "" && r == "" || strings.HasPrefix(r, "-") || strings.HasSuffix(r, "-") {
-		return "", newError(CodeInvalidRegion, "invalid region ", strconv.Quote(region), ": expected an id such as \"cn-hangzhou\"")
+		return "", newError(CodeInvalidRegion, "invalid region ", quote(region), ": expected an id such as \"cn-hangzhou\"")
 	}
 	return r, nil
 }
@@ -142,12 +141,12 @@ func parseEndpoint(raw string, scheme *string) (string, error) {
 	if i := strings.Index(raw, "://"); i >= 0 {
 		*scheme, host = lower(raw[:i]), raw[i+3:]
 		if *scheme != "http" && *scheme != "https" {
-			return "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw), ": the scheme must be http or https")
+			return "", newError(CodeInvalidEndpoint, "invalid endpoint ", quote(raw), ": the scheme must be http or https")
 		}
 	}
 	host = lower(strings.TrimSuffix(host, "/"))
 	if !validHostPort(host) {
-		return "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw),
+		return "", newError(CodeInvalidEndpoint, "invalid endpoint ", quote(raw),
 			": expected host[:port] with an optional http:// or https://, e.g. \"oss-cn-hangzhou.aliyuncs.com\"")
 	}
 	return host, nil

@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"strconv"
 	"time"
 )
 
@@ -69,17 +68,17 @@ func appendDigits(b []byte, n, width int) []byte {
 func formatDuration(d time.Duration) string {
 	switch {
 	case d%time.Second == 0:
-		return strconv.FormatInt(int64(d/time.Second), 10) + " s"
+		return itoa(int64(d/time.Second)) + " s"
 	case d%time.Millisecond == 0:
-		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
+		return itoa(d.Milliseconds()) + " ms"
 	}
-	return strconv.FormatInt(int64(d), 10) + " ns"
+	return itoa(int64(d)) + " ns"
 }
 
 // ParseExpiration parses an STS Expiration: RFC 3339, 2006-01-02T15:04:05Z, with optional
 // fractional seconds and a Z or ±hh:mm offset. Errors have code CodeInvalidCredentials.
 func ParseExpiration(s string) (time.Time, error) {
-	bad := newError(CodeInvalidCredentials, "Expiration ", strconv.Quote(s), " is not an RFC 3339 time such as 2026-01-01T00:15:00Z")
+	bad := newError(CodeInvalidCredentials, "Expiration ", quote(s), " is not an RFC 3339 time such as 2026-01-01T00:15:00Z")
 	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' && s[10] != 't' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, bad
 	}

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unsafe"
@@ -130,7 +129,7 @@ func signFields(op, id int32, now time.Time, fields []string) ([]string, error) 
 		if err != nil {
 			return nil, err
 		}
-		w = w.add(p.URL).add(p.Method).add(strconv.FormatInt(p.Expiration.UnixMilli(), 10)).add(flag(p.Clamped)).headers(p.Headers)
+		w = w.add(p.URL).add(p.Method).add(decimal(p.Expiration.UnixMilli())).add(flag(p.Clamped)).headers(p.Headers)
 		x = p.Explanation
 	case opSignHeaders:
 		s, err := signer.SignHeaders(target, c.creds, req, now)
@@ -146,6 +145,23 @@ func signFields(op, id int32, now time.Time, fields []string) ([]string, error) 
 		w = w.add(string(x.Version)).add(x.CanonicalRequest).add(x.StringToSign).add(x.Signature)
 	}
 	return w, nil
+}
+
+// decimal writes n in base 10, as strconv.FormatInt(n, 10) does (strconv would bring its
+// quoting and number-error machinery into the module).
+func decimal(n int64) string {
+	u, sign := uint64(n), ""
+	if n < 0 {
+		u, sign = -u, "-"
+	}
+	return sign + string(appendUint(nil, u))
+}
+
+func appendUint(b []byte, u uint64) []byte {
+	if u >= 10 {
+		b = appendUint(b, u/10)
+	}
+	return append(b, byte('0'+u%10))
 }
 
 func flag(b bool) string {
@@ -181,9 +197,24 @@ func (r *fieldReader) count() int {
 	return n
 }
 
+// atoi reads a non-negative decimal number as strconv.Atoi reads it (an optional sign, at most
+// the largest int); anything else marks the fields bad.
 func (r *fieldReader) atoi(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
+	digits := s
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		digits = s[1:]
+	}
+	const maxInt = int(^uint(0) >> 1)
+	n := 0
+	for i := 0; i < len(digits); i++ {
+		d := int(digits[i] - '0')
+		if digits[i] < '0' || digits[i] > '9' || n > (maxInt-d)/10 {
+			r.bad = true
+			return 0
+		}
+		n = n*10 + d
+	}
+	if digits == "" || s[0] == '-' && n != 0 {
 		r.bad = true
 		return 0
 	}
@@ -196,7 +227,7 @@ type fieldWriter []string
 func (w fieldWriter) add(s string) fieldWriter { return append(w, s) }
 
 func (w fieldWriter) headers(hs []signer.Header) fieldWriter {
-	w = w.add(strconv.Itoa(len(hs)))
+	w = w.add(decimal(int64(len(hs))))
 	for _, h := range hs {
 		w = w.add(h.Name).add(h.Value)
 	}
