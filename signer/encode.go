@@ -4,16 +4,14 @@ import "unsafe"
 
 const upperHex = "0123456789ABCDEF"
 
-// unreservedBytes marks the RFC 3986 unreserved bytes: A–Z a–z 0–9 - _ . ~
-var unreservedBytes = func() (t [256]bool) {
-	for c := 0; c < 256; c++ {
-		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == '~'
-	}
-	return t
-}()
+// unreservedMask has bit c set for each RFC 3986 unreserved byte c, A–Z a–z 0–9 - _ . ~: a
+// constant, where a table computed by a function would be built when the wasm starts.
+var unreservedMask = [4]uint64{
+	1<<'-' | 1<<'.' | 0x3ff<<'0',
+	0x3ffffff<<('A'-64) | 1<<('_'-64) | 0x3ffffff<<('a'-64) | 1<<('~'-64),
+}
 
-func unreserved(c byte) bool { return unreservedBytes[c] }
+func unreserved(c byte) bool { return unreservedMask[c>>6]>>(c&63)&1 != 0 }
 
 // appendURIEncoded appends UriEncode(s, keepSlash) of the spec (§0): every byte outside the
 // unreserved set becomes %XX with upper-case hex; '/' stays literal only when keepSlash.

@@ -34,3 +34,17 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// inSorted reports whether s is in list, which is sorted byte-wise (a binary search).
+func inSorted(list []string, s string) bool {
+	lo, hi := 0, len(list)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if list[mid] < s {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo < len(list) && list[lo] == s
+}
