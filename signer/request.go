@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -186,7 +185,7 @@ func validHeaders(hs []Header) ([]header, error) {
 		case "host":
 			return nil, newError(CodeInvalidHeader, "header \"Host\" comes from the endpoint: leave it out (list \"host\" in AdditionalHeaders to sign it)")
 		}
-		v := strings.Trim(h.Value, " \t")
+		v := trimBlanks(h.Value)
 		if bad := badHeaderByte(v); bad >= 0 {
 			return nil, newError(CodeInvalidHeader, "header ", quote(h.Name),
 				" has a byte browsers cannot send (control or non-ASCII at offset ", itoa(int64(bad)),
@@ -210,7 +209,7 @@ func validHeaders(hs []Header) ([]header, error) {
 func isHTTPToken(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || indexByte("!#$%&'*+-.^_`|~", c) >= 0) {
 			return false
 		}
 	}
@@ -230,7 +229,7 @@ func badHeaderByte(v string) int {
 
 // isDefaultSignedV4 reports headers V4 always signs.
 func isDefaultSignedV4(lname string) bool {
-	return strings.HasPrefix(lname, "x-oss-") || lname == "content-type" || lname == "content-md5"
+	return hasPrefix(lname, "x-oss-") || lname == "content-type" || lname == "content-md5"
 }
 
 // additionalHeaders canonicalizes the V4 AdditionalHeaders list (§2.2): lower-case, without

@@ -1,7 +1,5 @@
 package signer
 
-import "strings"
-
 // The query parameters V1 signs by name (§1.3), each list sorted byte-wise for a binary search
 // (a map would be built when the wasm starts, for V4 signers that never read it). Parameters
 // whose name starts with "x-oss-" are signed too (isSignableV1).
@@ -36,5 +34,5 @@ var (
 // isSignableV1 reports whether V1 puts query parameter name into the CanonicalizedResource.
 func isSignableV1(name string, extra []string) bool {
 	return inSorted(signableV1, name) || inSorted(signableV1Legacy, name) ||
-		strings.HasPrefix(name, "x-oss-") || contains(extra, name)
+		hasPrefix(name, "x-oss-") || contains(extra, name)
 }

@@ -1,9 +1,6 @@
 package signer
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // presignV1 builds the presigned URL of §1.5: DateLine is the absolute Expires, the STS token
 // rides in the signed query parameter security-token.
@@ -74,7 +71,7 @@ func appendStringToSignV1(dst []byte, p *prepared, hs []header, dateLine string,
 	dst = append(dst, dateLine...)
 	dst = append(dst, '\n')
 	for _, h := range hs {
-		if strings.HasPrefix(h.lname, "x-oss-") {
+		if hasPrefix(h.lname, "x-oss-") {
 			dst = append(dst, h.lname...)
 			dst = append(dst, ':')
 			dst = append(dst, h.value...)

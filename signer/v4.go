@@ -1,9 +1,6 @@
 package signer
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 const (
 	algorithmV4     = "OSS4-HMAC-SHA256"
@@ -33,7 +30,7 @@ func presignV4(e *endpoint, c *Credentials, p *prepared, now time.Time, lifetime
 		queryParam{"x-oss-date", s.timestamp},
 		queryParam{"x-oss-expires", itoa(lifetime)})
 	if len(p.additional) > 0 {
-		params = append(params, queryParam{"x-oss-additional-headers", strings.Join(p.additional, ";")})
+		params = append(params, queryParam{"x-oss-additional-headers", join(p.additional, ';')})
 	}
 	if c.SecurityToken != "" {
 		params = append(params, queryParam{hdrSecurityToken, c.SecurityToken})
@@ -71,7 +68,7 @@ func signHeaderV4(e *endpoint, c *Credentials, p *prepared, now time.Time) Signe
 	auth = append(auth, s.scope...)
 	if len(p.additional) > 0 {
 		auth = append(auth, ",AdditionalHeaders="...)
-		auth = append(auth, strings.Join(p.additional, ";")...)
+		auth = append(auth, join(p.additional, ';')...)
 	}
 	auth = append(auth, ",Signature="...)
 	auth = append(auth, x.Signature...)

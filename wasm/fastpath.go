@@ -3,7 +3,6 @@
 package main
 
 import (
-	"strings"
 	"time"
 	"unsafe"
 
@@ -52,12 +51,25 @@ func ossignReserve(n int32) int32 {
 //
 //go:wasmexport ossign_sign
 func ossignSign(op, id int32, nowMs float64, n int32) int32 {
-	in := strings.Split(string(ioBuf[:n]), "\x00")
-	out, err := signFields(op, id, msToTime(nowMs), in[:len(in)-1])
+	out, err := signFields(op, id, msToTime(nowMs), nulTerminated(string(ioBuf[:n])))
 	if err != nil {
 		return -writeResult(errorFields(err))
 	}
 	return writeResult(out)
+}
+
+// nulTerminated splits s into the fields that each end in a NUL; bytes after the last NUL
+// are not a field.
+func nulTerminated(s string) []string {
+	var fields []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			fields = append(fields, s[start:i])
+			start = i + 1
+		}
+	}
+	return fields
 }
 
 func writeResult(fields []string) int32 {

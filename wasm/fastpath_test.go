@@ -33,3 +33,19 @@ func TestFastPathFieldReaderAtoi(t *testing.T) {
 		})
 	}
 }
+
+func TestFastPathNulTerminated(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"GET\x00", []string{"GET"}},
+		{"GET\x00b\x00\x00k\x00", []string{"GET", "b", "", "k"}},
+		{"GET\x00partial", []string{"GET"}},
+		{"\x00\x00", []string{"", ""}},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, nulTerminated(c.in), "%q", c.in)
+	}
+}

@@ -14,7 +14,8 @@ import (
 
 // The module's download size is every user's cost: nothing in its import graph may pull in
 // net/http, encoding/json, encoding/xml, fmt (~74 KB brotli), the crypto FIPS module, strconv
-// (its quoting tables and number errors, ~5 KB) or encoding/base64 (tables built at start). The
+// (its quoting tables and number errors, ~5 KB), strings and unicode (~6 KB, and case-folding
+// maps built at start) or encoding/base64 (tables built at start). The
 // graph is listed by the toolchain that builds ossign.wasm (GOTOOLCHAIN in this directory), as
 // the standard library's own imports differ between Go releases.
 func TestWasmImportGraph(t *testing.T) {
@@ -31,7 +32,7 @@ func TestWasmImportGraph(t *testing.T) {
 	require.Contains(t, deps, "github.com/ossign/ossign/signer")
 	// crypto/* links the FIPS 140 module (~60 KB brotli); the wasm build hashes with
 	// signer/digest.go instead.
-	for _, heavy := range []string{"net/http", "encoding/json", "encoding/xml", "crypto/internal/fips140", "fmt", "strconv", "encoding/base64"} {
+	for _, heavy := range []string{"net/http", "encoding/json", "encoding/xml", "crypto/internal/fips140", "fmt", "strconv", "strings", "unicode", "encoding/base64"} {
 		assert.NotContains(t, deps, heavy)
 	}
 	direct := goList("-f", "{{join .Imports \" \"}}", ".", "github.com/ossign/ossign/signer")
