@@ -105,6 +105,9 @@ cmd_bench() {
   ensure_node_modules
   echo "== ossign.wasm by Go package (bytes; ≈br: estimated share of the brotli download)"
   go run ./cmd/bundle -size-report
+  echo "== ossign.wasm start-up in Node (fresh process per run)"
+  cmd_build >/dev/null
+  node wasm/startup_bench.mjs dist 21
   echo "== Go signer (native)"
   go test -run='^$' -bench=. -benchmem ./signer/...
   echo "== Go signer compiled to wasm, run by Node"
