@@ -96,26 +96,36 @@ func formatUTC(t time.Time, layout string) string {
 			continue
 		}
 		i++
-		switch layout[i] {
-		case 'Y':
-			b = appendDigits(b, c.year, 4)
-		case 'M':
-			b = appendDigits(b, c.month, 2)
-		case 'D':
-			b = appendDigits(b, c.day, 2)
-		case 'h':
-			b = appendDigits(b, c.hour, 2)
-		case 'm':
-			b = appendDigits(b, c.minute, 2)
-		case 's':
-			b = appendDigits(b, c.second, 2)
+		switch verb := layout[i]; verb {
 		case 'W':
 			b = append(b, "SunMonTueWedThuFriSat"[3*c.weekday:3*c.weekday+3]...)
 		case 'N':
 			b = append(b, "JanFebMarAprMayJunJulAugSepOctNovDec"[3*(c.month-1):3*c.month]...)
+		default:
+			n, width := c.field(verb)
+			b = appendDigits(b, n, width)
 		}
 	}
 	return string(b)
+}
+
+// field returns the number a formatUTC verb writes and its width in digits.
+func (c *civil) field(verb byte) (n, width int) {
+	switch verb {
+	case 'Y':
+		return c.year, 4
+	case 'M':
+		return c.month, 2
+	case 'D':
+		return c.day, 2
+	case 'h':
+		return c.hour, 2
+	case 'm':
+		return c.minute, 2
+	case 's':
+		return c.second, 2
+	}
+	return 0, 0 // not a verb: nothing
 }
 
 // appendDigits appends n (≥ 0) in decimal, zero-padded to width.

@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -47,23 +45,9 @@ func (p *packageSize) total() int { return p.code + p.meta + p.data }
 
 const otherPackage = "(assembly, export wrappers, linker)"
 
-// sizeReport builds the module unstripped in a temporary directory and writes the table to w.
+// sizeReport builds the module unstripped and writes the table to w.
 func sizeReport(root string, w io.Writer) error {
-	tmp, err := os.MkdirTemp("", "ossign-size-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	wasmPath := filepath.Join(tmp, "ossign.wasm")
-	build, err := wasmGo(root, "build", "-trimpath", "-ldflags=-dumpdep", "-o", wasmPath, "./wasm")
-	if err != nil {
-		return err
-	}
-	graph, err := build.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("go build: %w\n%s", err, graph)
-	}
-	raw, err := os.ReadFile(wasmPath)
+	raw, graph, err := compileWasm(root, "-dumpdep")
 	if err != nil {
 		return err
 	}

@@ -42,24 +42,9 @@ func wasmGo(root string, args ...string) (*exec.Cmd, error) {
 	return cmd, nil
 }
 
-// buildWasm compiles ./wasm for js/wasm, stripped and without local paths, and packs its
-// data segments (wasmpack.go).
+// buildWasm compiles ./wasm for js/wasm, stripped, and packs its data segments (wasmpack.go).
 func buildWasm(root, out string) error {
-	tmp, err := os.MkdirTemp("", "ossign-wasm-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	built := filepath.Join(tmp, "ossign.wasm")
-	cmd, err := wasmGo(root, "build", "-trimpath", "-ldflags=-s -w", "-o", built, "./wasm")
-	if err != nil {
-		return err
-	}
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return err
-	}
-	raw, err := os.ReadFile(built)
+	raw, _, err := compileWasm(root, "-s -w")
 	if err != nil {
 		return err
 	}
@@ -68,6 +53,26 @@ func buildWasm(root, out string) error {
 		return err
 	}
 	return writeFile(filepath.Join(out, "ossign.wasm"), packed)
+}
+
+// compileWasm builds ./wasm for js/wasm with the pinned toolchain, without local paths and
+// with the given linker flags, and returns the module and what the go command printed.
+func compileWasm(root, ldflags string) (module, output []byte, err error) {
+	tmp, err := os.MkdirTemp("", "ossign-wasm-")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(tmp)
+	path := filepath.Join(tmp, "ossign.wasm")
+	cmd, err := wasmGo(root, "build", "-trimpath", "-ldflags="+ldflags, "-o", path, "./wasm")
+	if err != nil {
+		return nil, nil, err
+	}
+	if output, err = cmd.CombinedOutput(); err != nil {
+		return nil, output, fmt.Errorf("go build ./wasm: %w\n%s", err, output)
+	}
+	module, err = os.ReadFile(path)
+	return module, output, err
 }
 
 // copyWasmExec copies wasm_exec.js from the toolchain that built the module: the two must match.
