@@ -25,7 +25,8 @@ import (
 //     symbol's package, or, for anonymous symbols (strings, stack maps), to the package of
 //     the symbol that needed it.
 //
-// The module is measured as shipped: stripped, data segments packed (wasmpack.go). The data
+// The module is measured as shipped, stripped and its data segments packed (wasmpack.go), give
+// or take a few bytes of build ID: the linker flags differ from buildWasm's. The data
 // segments' headers and the zeros packing adds are a line of their own, and so is what is
 // left (type links, file tables, …). The ≈br column estimates what a package adds to
 // ossign.wasm.br: its code compressed alone at quality 11, plus its meta and data at the
@@ -66,18 +67,11 @@ func sizeReport(root string, w io.Writer) error {
 	a := newAttribution(pkgs)
 	a.chargeCode(mod)
 	a.chargeGraph(parseDumpdep(graph), symSizes)
-	mem := memoryImage(mod.segments)
-	metas, err := readPclntab(mem)
+	metas, err := readPclntab(memoryImage(mod.segments))
 	if err != nil {
 		return err
 	}
-	for _, f := range metas {
-		pkg := a.packageOf(f.name)
-		if pkg == "" {
-			pkg = otherPackage
-		}
-		a.row(pkg).meta += f.bytes
-	}
+	a.chargeMetadata(metas)
 	return a.write(w, mod, raw)
 }
 
@@ -227,6 +221,16 @@ func (a *attribution) chargeCode(mod *wasmBinary) {
 		r.funcs++
 		r.code += len(body)
 		r.codeBytes = append(r.codeBytes, body...)
+	}
+}
+
+func (a *attribution) chargeMetadata(funcs []funcMetadata) {
+	for _, f := range funcs {
+		pkg := a.packageOf(f.name)
+		if pkg == "" {
+			pkg = otherPackage
+		}
+		a.row(pkg).meta += f.bytes
 	}
 }
 
