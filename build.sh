@@ -57,6 +57,18 @@ ensure_node_modules() {
   fi
 }
 
+# The wasm module is built by the Go toolchain named in wasm/GOTOOLCHAIN (README: "Which Go
+# builds ossign.wasm"); the go command fetches it from the module proxy on first use. Its tests
+# run under Node with the same toolchain and that toolchain's go_js_wasm_exec.
+WASM_GOTOOLCHAIN=$(<wasm/GOTOOLCHAIN)
+
+# wasm_go runs the go command for js/wasm with the module's toolchain.
+wasm_go() {
+  local goroot
+  goroot=$(GOTOOLCHAIN="$WASM_GOTOOLCHAIN" go env GOROOT)
+  PATH="$PATH:$goroot/lib/wasm" GOTOOLCHAIN="$WASM_GOTOOLCHAIN" GOOS=js GOARCH=wasm go "$@"
+}
+
 cmd_build() {
   echo "== building dist/"
   go run ./cmd/bundle -out dist
@@ -85,7 +97,7 @@ cmd_test() {
   cmd_build
   echo "== go vet"
   go vet ./...
-  GOOS=js GOARCH=wasm go vet ./wasm
+  wasm_go vet ./wasm
   echo "== gofmt"
   local unformatted
   unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
@@ -95,9 +107,9 @@ cmd_test() {
   fi
   echo "== go test"
   go test -count=1 ./...
-  echo "== signer tests compiled to wasm, run by Node (the wasm build's own SHA-256/SHA-1/HMAC)"
-  PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -count=1 \
-    -run 'Vector|PostObject|Endpoint|Diagnose|Validation|Expiry|Refresh|TimeFormats|Digest|Differential|CRC64' ./signer
+  echo "== signer and fast-path tests compiled to wasm, run by Node (the wasm build's own SHA-256/SHA-1/HMAC)"
+  wasm_go test -count=1 \
+    -run 'Vector|PostObject|Endpoint|Diagnose|Validation|Expiry|Refresh|TimeFormats|Digest|Differential|CRC64|Quote|Itoa|FastPath' ./signer ./wasm
   echo "== go test -race (emulator, vending, ossign)"
   go test -race -count=1 ./emulator/... ./vending/... ./cmd/ossign/
   echo "== node --test"
@@ -113,10 +125,15 @@ cmd_test() {
 cmd_bench() {
   ensure_chromium
   ensure_node_modules
+  echo "== ossign.wasm by Go package (bytes; ≈br: estimated share of the brotli download)"
+  go run ./cmd/bundle -size-report
+  echo "== ossign.wasm start-up in Node (fresh process per run)"
+  cmd_build >/dev/null
+  node wasm/startup_bench.mjs dist 21
   echo "== Go signer (native)"
   go test -run='^$' -bench=. -benchmem ./signer/...
   echo "== Go signer compiled to wasm, run by Node"
-  PATH="$PATH:$(go env GOROOT)/lib/wasm" GOOS=js GOARCH=wasm go test -run='^$' -bench='Presign|SignHeader|CRC64' -benchmem ./signer
+  wasm_go test -run='^$' -bench='Presign|SignHeader|CRC64' -benchmem ./signer
   echo "== vending: requests/s on cache hits (loopback, bounded)"
   go test -run='^$' -bench=VendingCacheHit -benchtime=20000x ./vending
   echo "== headless Chromium: ossign next to ali-oss (signing, start-up, uploads, CRC-64)"

@@ -1,7 +1,5 @@
 package signer
 
-import "strings"
-
 // Difference is one part of a signed string where the client's and OSS's versions differ.
 type Difference struct {
 	// Part names the line: "method", "Content-Type", "canonical query", "header x-oss-meta-a", …
@@ -26,8 +24,8 @@ type Diagnosis struct {
 // StringToSign and CanonicalRequest that OSS returns in a SignatureDoesNotMatch error body, and
 // says which part differs and what that part means. When every part agrees, the secret is wrong.
 func Diagnose(ours Explanation, theirStringToSign, theirCanonicalRequest string) Diagnosis {
-	theirStringToSign = normalizeNewlines(theirStringToSign)
-	theirCanonicalRequest = normalizeNewlines(theirCanonicalRequest)
+	theirStringToSign = withoutCR(theirStringToSign)
+	theirCanonicalRequest = withoutCR(theirCanonicalRequest)
 	var d Diagnosis
 	switch {
 	case ours.Version == V4 && theirCanonicalRequest != "":
@@ -54,8 +52,6 @@ func Diagnose(ours Explanation, theirStringToSign, theirCanonicalRequest string)
 	}
 	return d
 }
-
-func normalizeNewlines(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 
 // part is one labelled piece of a signed string. Pieces with a non-empty key are members of a
 // set (headers, query parameters) and are matched by key rather than by position.
@@ -129,7 +125,7 @@ const (
 // splitStringToSignV1 labels the lines of §1.1: verb, Content-MD5, Content-Type, date, the
 // x-oss-* header lines and the resource.
 func splitStringToSignV1(s string) []part {
-	lines := strings.Split(s, "\n")
+	lines := split(s, '\n', -1)
 	fixed := []part{{label: "method", hint: hintMethod}, {label: "Content-MD5", hint: hintContentMD5},
 		{label: "Content-Type", hint: hintContentType}, {label: "date / Expires", hint: hintDateV1}}
 	var out []part
@@ -149,14 +145,14 @@ func splitStringToSignV1(s string) []part {
 }
 
 func headerPart(line string) part {
-	name, value, _ := strings.Cut(line, ":")
+	name, value, _ := cut(line, ':')
 	return part{label: "header " + name, key: name, value: value, hint: hintHeader}
 }
 
 // splitCanonicalRequestV4 labels the lines of §2.2: method, URI, each query parameter, each
 // header, the additional-headers list and the payload hash.
 func splitCanonicalRequestV4(s string) []part {
-	lines := strings.Split(s, "\n")
+	lines := split(s, '\n', -1)
 	var out []part
 	for i, l := range lines {
 		switch {
@@ -165,9 +161,9 @@ func splitCanonicalRequestV4(s string) []part {
 		case i == 1:
 			out = append(out, part{label: "canonical URI", value: l, hint: hintURI})
 		case i == 2:
-			for _, q := range strings.Split(l, "&") {
+			for _, q := range split(l, '&', -1) {
 				if q != "" {
-					name, value, _ := strings.Cut(q, "=")
+					name, value, _ := cut(q, '=')
 					out = append(out, part{label: "query parameter " + name, key: name, value: value, hint: queryHintV4(name)})
 				}
 			}
@@ -200,7 +196,7 @@ func queryHintV4(name string) string {
 func splitStringToSignV4(s string) []part {
 	labels := []part{{label: "algorithm", hint: hintAlgorithm}, {label: "timestamp", hint: hintTimestamp},
 		{label: "scope", hint: hintScope}, {label: "canonical request hash", hint: hintCanonicalSum}}
-	lines := strings.SplitN(s, "\n", len(labels))
+	lines := split(s, '\n', len(labels))
 	out := labels[:len(lines)]
 	for i, l := range lines {
 		out[i].value = l

@@ -4,16 +4,14 @@ import "unsafe"
 
 const upperHex = "0123456789ABCDEF"
 
-// unreservedBytes marks the RFC 3986 unreserved bytes: A–Z a–z 0–9 - _ . ~
-var unreservedBytes = func() (t [256]bool) {
-	for c := 0; c < 256; c++ {
-		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == '~'
-	}
-	return t
-}()
+// unreservedMask has bit c set for each RFC 3986 unreserved byte c, A–Z a–z 0–9 - _ . ~: a
+// constant, where a table computed by a function would be built when the wasm starts.
+var unreservedMask = [4]uint64{
+	1<<'-' | 1<<'.' | 0x3ff<<'0',
+	0x3ffffff<<('A'-64) | 1<<('_'-64) | 0x3ffffff<<('a'-64) | 1<<('~'-64),
+}
 
-func unreserved(c byte) bool { return unreservedBytes[c] }
+func unreserved(c byte) bool { return unreservedMask[c>>6]>>(c&63)&1 != 0 }
 
 // appendURIEncoded appends UriEncode(s, keepSlash) of the spec (§0): every byte outside the
 // unreserved set becomes %XX with upper-case hex; '/' stays literal only when keepSlash.
@@ -49,6 +47,27 @@ func uriEncodedLen(s string, keepSlash bool) int {
 }
 
 const lowerHex = "0123456789abcdef"
+
+const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+// appendBase64 appends the standard Base64 of src, padded (RFC 4648 §4), as
+// base64.StdEncoding writes it; encoding/base64 would build its decoding tables when the wasm
+// starts, for a signer that never decodes.
+func appendBase64(dst, src []byte) []byte {
+	for ; len(src) >= 3; src = src[3:] {
+		v := uint(src[0])<<16 | uint(src[1])<<8 | uint(src[2])
+		dst = append(dst, base64Alphabet[v>>18], base64Alphabet[v>>12&63], base64Alphabet[v>>6&63], base64Alphabet[v&63])
+	}
+	switch len(src) {
+	case 1:
+		v := uint(src[0]) << 16
+		dst = append(dst, base64Alphabet[v>>18], base64Alphabet[v>>12&63], '=', '=')
+	case 2:
+		v := uint(src[0])<<16 | uint(src[1])<<8
+		dst = append(dst, base64Alphabet[v>>18], base64Alphabet[v>>12&63], base64Alphabet[v>>6&63], '=')
+	}
+	return dst
+}
 
 func appendHex(dst, b []byte) []byte {
 	for _, c := range b {

@@ -1,9 +1,6 @@
 package signer
 
-import (
-	"encoding/base64"
-	"sync"
-)
+import "sync"
 
 func hmacSHA256(key []byte, msg []byte) (out [sha256Size]byte) {
 	k := newKeyedSHA256(key)
@@ -16,8 +13,7 @@ func signatureV1(secret string, msg []byte) string {
 	var mac [sha1Size]byte
 	hmacSHA1(mac[:0], []byte(secret), msg)
 	var sig [(sha1Size + 2) / 3 * 4]byte
-	base64.StdEncoding.Encode(sig[:], mac[:])
-	return string(sig[:])
+	return string(appendBase64(sig[:0], mac[:]))
 }
 
 // v4Signature returns HMAC-SHA256(kSigning, msg), kSigning being the key of §2.3:

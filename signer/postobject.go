@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"encoding/base64"
 	"time"
 	"unicode/utf8"
 )
@@ -71,7 +70,7 @@ func SignPostObject(t Target, c Credentials, bucket string, policy []byte, now t
 	if err := c.Validate(now); err != nil {
 		return PostForm{}, err
 	}
-	encoded := base64.StdEncoding.EncodeToString(policy)
+	encoded := finished(appendBase64(make([]byte, 0, (len(policy)+2)/3*4), policy))
 	fields := []Param{{"policy", encoded}}
 	x := Explanation{Version: e.version, StringToSign: encoded}
 	if e.version == V1 {

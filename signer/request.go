@@ -1,9 +1,6 @@
 package signer
 
 import (
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -118,7 +115,7 @@ func validMethod(m string) (string, error) {
 	case "GET", "PUT", "HEAD", "POST", "DELETE":
 		return u, nil
 	}
-	return "", newError(CodeInvalidMethod, "invalid method ", strconv.Quote(m), ": use GET, PUT, HEAD, POST or DELETE")
+	return "", newError(CodeInvalidMethod, "invalid method ", quote(m), ": use GET, PUT, HEAD, POST or DELETE")
 }
 
 func validBucket(bucket, key string, e *endpoint) error {
@@ -134,7 +131,7 @@ func validBucket(bucket, key string, e *endpoint) error {
 		ok = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-'
 	}
 	if !ok {
-		return newError(CodeInvalidBucket, "invalid bucket name ", strconv.Quote(bucket),
+		return newError(CodeInvalidBucket, "invalid bucket name ", quote(bucket),
 			": 3–63 characters of a–z, 0–9 and '-', not starting or ending with '-'")
 	}
 	return nil
@@ -149,7 +146,7 @@ func validKey(key string) error {
 		if len(shown) > 64 {
 			shown = shown[:64] + "…"
 		}
-		return newError(CodeInvalidKey, "invalid object key ", strconv.Quote(shown),
+		return newError(CodeInvalidKey, "invalid object key ", quote(shown),
 			": must be 1–1023 bytes of UTF-8, not starting with \"/\" or \"\\\" (pass the key decoded, not URL-encoded)")
 	}
 	return nil
@@ -160,13 +157,13 @@ func validQuery(q []Param) error {
 		if p.Name == "" {
 			return newError(CodeInvalidQuery, "a query parameter has an empty name")
 		}
-		if slices.Contains(reservedQuery, p.Name) {
-			return newError(CodeInvalidQuery, "query parameter ", strconv.Quote(p.Name),
+		if contains(reservedQuery, p.Name) {
+			return newError(CodeInvalidQuery, "query parameter ", quote(p.Name),
 				" is written by the signer: leave it out (the security token comes from the credentials)")
 		}
 		for _, prev := range q[:i] {
 			if prev.Name == p.Name {
-				return newError(CodeInvalidQuery, "query parameter ", strconv.Quote(p.Name), " appears twice: OSS signs each name once")
+				return newError(CodeInvalidQuery, "query parameter ", quote(p.Name), " appears twice: OSS signs each name once")
 			}
 		}
 	}
@@ -180,21 +177,21 @@ func validHeaders(hs []Header) ([]header, error) {
 	out := make([]header, 0, len(hs)+3)
 	for _, h := range hs {
 		if !isHTTPToken(h.Name) {
-			return nil, newError(CodeInvalidHeader, "invalid header name ", strconv.Quote(h.Name), ": use letters, digits and -")
+			return nil, newError(CodeInvalidHeader, "invalid header name ", quote(h.Name), ": use letters, digits and -")
 		}
 		ln := lower(h.Name)
 		switch ln {
 		case "authorization", hdrDate, hdrSecurityToken:
-			return nil, newError(CodeInvalidHeader, "header ", strconv.Quote(h.Name), " is written by the signer: leave it out")
+			return nil, newError(CodeInvalidHeader, "header ", quote(h.Name), " is written by the signer: leave it out")
 		case "date":
 			return nil, newError(CodeInvalidHeader, "header \"Date\" cannot be set by browsers; the signer sends x-oss-date instead: leave it out")
 		case "host":
 			return nil, newError(CodeInvalidHeader, "header \"Host\" comes from the endpoint: leave it out (list \"host\" in AdditionalHeaders to sign it)")
 		}
-		v := strings.Trim(h.Value, " \t")
+		v := trimBlanks(h.Value)
 		if bad := badHeaderByte(v); bad >= 0 {
-			return nil, newError(CodeInvalidHeader, "header ", strconv.Quote(h.Name),
-				" has a byte browsers cannot send (control or non-ASCII at offset ", strconv.Itoa(bad),
+			return nil, newError(CodeInvalidHeader, "header ", quote(h.Name),
+				" has a byte browsers cannot send (control or non-ASCII at offset ", itoa(int64(bad)),
 				"); percent-encode non-ASCII metadata values")
 		}
 		if ln == hdrContentSHA256 && v != unsignedPayload {
@@ -202,10 +199,10 @@ func validHeaders(hs []Header) ([]header, error) {
 		}
 		out = append(out, header{lname: ln, name: h.Name, value: v})
 	}
-	slices.SortFunc(out, func(a, b header) int { return strings.Compare(a.lname, b.lname) })
+	sortHeaders(out)
 	for i := 1; i < len(out); i++ {
 		if out[i].lname == out[i-1].lname {
-			return nil, newError(CodeInvalidHeader, "header ", strconv.Quote(out[i].name), " appears twice: give each header once")
+			return nil, newError(CodeInvalidHeader, "header ", quote(out[i].name), " appears twice: give each header once")
 		}
 	}
 	return out, nil
@@ -215,7 +212,7 @@ func validHeaders(hs []Header) ([]header, error) {
 func isHTTPToken(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || indexByte("!#$%&'*+-.^_`|~", c) >= 0) {
 			return false
 		}
 	}
@@ -235,7 +232,7 @@ func badHeaderByte(v string) int {
 
 // isDefaultSignedV4 reports headers V4 always signs.
 func isDefaultSignedV4(lname string) bool {
-	return strings.HasPrefix(lname, "x-oss-") || lname == "content-type" || lname == "content-md5"
+	return hasPrefix(lname, "x-oss-") || lname == "content-type" || lname == "content-md5"
 }
 
 // additionalHeaders canonicalizes the V4 AdditionalHeaders list (§2.2): lower-case, without
@@ -244,17 +241,17 @@ func additionalHeaders(names []string, hs []header) ([]string, error) {
 	var out []string
 	for _, n := range names {
 		if !isHTTPToken(n) {
-			return nil, newError(CodeInvalidHeader, "invalid name in AdditionalHeaders: ", strconv.Quote(n))
+			return nil, newError(CodeInvalidHeader, "invalid name in AdditionalHeaders: ", quote(n))
 		}
 		ln := lower(n)
-		if isDefaultSignedV4(ln) || slices.Contains(out, ln) {
+		if isDefaultSignedV4(ln) || contains(out, ln) {
 			continue
 		}
 		if h := findHeader(hs, ln); ln == hostAdditionalKey || h != nil && h.value != "" {
 			out = append(out, ln)
 		}
 	}
-	slices.Sort(out)
+	sortStrings(out)
 	return out, nil
 }
 
@@ -278,7 +275,7 @@ func headerValue(hs []header, lname string) string {
 func withHeaders(hs []header, extra ...header) []header {
 	out := make([]header, 0, len(hs)+len(extra))
 	out = append(append(out, hs...), extra...)
-	slices.SortFunc(out, func(a, b header) int { return strings.Compare(a.lname, b.lname) })
+	sortHeaders(out)
 	return out
 }
 

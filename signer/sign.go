@@ -1,9 +1,6 @@
 package signer
 
-import (
-	"strconv"
-	"time"
-)
+import "time"
 
 // Presigned is a signed URL and what its user must know.
 type Presigned struct {
@@ -122,4 +119,24 @@ func presignLifetime(v Version, requested time.Duration, c *Credentials, now tim
 	return seconds, false, nil
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+// itoa writes n in decimal.
+func itoa(n int64) string {
+	var b [20]byte
+	i := len(b)
+	u := uint64(n)
+	if n < 0 {
+		u = -u
+	}
+	for {
+		i--
+		b[i] = byte('0' + u%10)
+		if u /= 10; u == 0 {
+			break
+		}
+	}
+	if n < 0 {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

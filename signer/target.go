@@ -1,10 +1,5 @@
 package signer
 
-import (
-	"strconv"
-	"strings"
-)
-
 // Version selects the signature algorithm.
 type Version string
 
@@ -76,21 +71,21 @@ func (t *Target) resolve() (endpoint, error) {
 		e.scheme = "https"
 	case "http", "https":
 	default:
-		return e, newError(CodeInvalidEndpoint, "invalid scheme ", strconv.Quote(t.Scheme), `: use "https" or "http"`)
+		return e, newError(CodeInvalidEndpoint, "invalid scheme ", quote(t.Scheme), `: use "https" or "http"`)
 	}
 	switch e.version {
 	case "":
 		e.version = V4
 	case V1, V4:
 	default:
-		return e, newError(CodeInvalidVersion, "invalid signature version ", strconv.Quote(string(t.Version)), `: use "v1" or "v4"`)
+		return e, newError(CodeInvalidVersion, "invalid signature version ", quote(string(t.Version)), `: use "v1" or "v4"`)
 	}
 	region, err := bareRegion(t.Region)
 	if err != nil {
 		return e, err
 	}
 	e.region = region
-	if strings.HasPrefix(region, "cb-") {
+	if hasPrefix(region, "cb-") {
 		e.product = productCloudBox
 	}
 	if region == "" && (e.version == V4 || t.Endpoint == "") {
@@ -117,20 +112,20 @@ func (t *Target) resolve() (endpoint, error) {
 
 // bareRegion validates a region id and strips an "oss-" endpoint prefix.
 func bareRegion(region string) (string, error) {
-	r := strings.TrimPrefix(region, "oss-")
+	r := trimPrefix(region, "oss-")
 	for i := 0; i < len(r); i++ {
 		if c := r[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return "", newError(CodeInvalidRegion, "invalid region ", strconv.Quote(region),
+			return "", newError(CodeInvalidRegion, "invalid region ", quote(region),
 				": use the region id in lower case, e.g. \"cn-hangzhou\" or \"ap-southeast-1\"")
 		}
 	}
-	if strings.HasSuffix(r, "-internal") {
-		return "", newError(CodeInvalidRegion, "invalid region ", strconv.Quote(region),
-			": signatures use the bare region id (", strconv.Quote(strings.TrimSuffix(r, "-internal")),
+	if hasSuffix(r, "-internal") {
+		return "", newError(CodeInvalidRegion, "invalid region ", quote(region),
+			": signatures use the bare region id (", quote(trimSuffix(r, "-internal")),
 			"); put the internal host in Endpoint instead")
 	}
-	if region != "" && r == "" || strings.HasPrefix(r, "-") || strings.HasSuffix(r, "-") {
-		return "", newError(CodeInvalidRegion, "invalid region ", strconv.Quote(region), ": expected an id such as \"cn-hangzhou\"")
+	if region != "" && r == "" || hasPrefix(r, "-") || hasSuffix(r, "-") {
+		return "", newError(CodeInvalidRegion, "invalid region ", quote(region), ": expected an id such as \"cn-hangzhou\"")
 	}
 	return r, nil
 }
@@ -139,15 +134,15 @@ func bareRegion(region string) (string, error) {
 // in raw replaces *scheme.
 func parseEndpoint(raw string, scheme *string) (string, error) {
 	host := raw
-	if i := strings.Index(raw, "://"); i >= 0 {
+	if i := index(raw, "://"); i >= 0 {
 		*scheme, host = lower(raw[:i]), raw[i+3:]
 		if *scheme != "http" && *scheme != "https" {
-			return "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw), ": the scheme must be http or https")
+			return "", newError(CodeInvalidEndpoint, "invalid endpoint ", quote(raw), ": the scheme must be http or https")
 		}
 	}
-	host = lower(strings.TrimSuffix(host, "/"))
+	host = lower(trimSuffix(host, "/"))
 	if !validHostPort(host) {
-		return "", newError(CodeInvalidEndpoint, "invalid endpoint ", strconv.Quote(raw),
+		return "", newError(CodeInvalidEndpoint, "invalid endpoint ", quote(raw),
 			": expected host[:port] with an optional http:// or https://, e.g. \"oss-cn-hangzhou.aliyuncs.com\"")
 	}
 	return host, nil
@@ -155,8 +150,8 @@ func parseEndpoint(raw string, scheme *string) (string, error) {
 
 func validHostPort(hp string) bool {
 	host, port := hp, ""
-	if strings.HasPrefix(hp, "[") { // [IPv6]:port
-		end := strings.IndexByte(hp, ']')
+	if hasPrefix(hp, "[") { // [IPv6]:port
+		end := indexByte(hp, ']')
 		if end < 0 {
 			return false
 		}
@@ -169,7 +164,7 @@ func validHostPort(hp string) bool {
 		if port != "" && port[0] != ':' {
 			return false
 		}
-	} else if i := strings.LastIndexByte(hp, ':'); i >= 0 {
+	} else if i := lastIndexByte(hp, ':'); i >= 0 {
 		host, port = hp[:i], hp[i:]
 	}
 	if port != "" && !validPort(port[1:]) || host == "" || len(host) > 253 {
@@ -178,7 +173,7 @@ func validHostPort(hp string) bool {
 	if hp[0] == '[' {
 		return true
 	}
-	for _, label := range strings.Split(host, ".") {
+	for _, label := range split(host, '.', -1) {
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return false
 		}
@@ -208,11 +203,11 @@ func validPort(p string) bool {
 // isIPOrLocalhost reports hosts that cannot carry a bucket sub-domain, which the official SDKs
 // force to path-style: IPv4, [IPv6] and localhost.
 func isIPOrLocalhost(hostPort string) bool {
-	if strings.HasPrefix(hostPort, "[") {
+	if hasPrefix(hostPort, "[") {
 		return true
 	}
 	host := hostPort
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+	if i := lastIndexByte(host, ':'); i >= 0 {
 		host = host[:i]
 	}
 	if host == "localhost" {

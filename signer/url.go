@@ -1,10 +1,5 @@
 package signer
 
-import (
-	"slices"
-	"strings"
-)
-
 // appendBaseURL appends scheme://host/path for bucket and key in the endpoint's addressing:
 //
 //	virtual-hosted  https://bucket.host/key
@@ -77,7 +72,7 @@ func queryParams(q []Param, extra int) []queryParam {
 
 // sortParams orders parameters by encoded name, byte-wise.
 func sortParams(ps []queryParam) {
-	slices.SortFunc(ps, func(a, b queryParam) int { return strings.Compare(a.name, b.name) })
+	sortByKey(len(ps), func(i int) string { return ps[i].name }, func(i, j int) { ps[i], ps[j] = ps[j], ps[i] })
 }
 
 // queryLen is the length appendQuery will append.

@@ -1,10 +1,6 @@
 package signer
 
-import (
-	"slices"
-	"strings"
-	"time"
-)
+import "time"
 
 // presignV1 builds the presigned URL of §1.5: DateLine is the absolute Expires, the STS token
 // rides in the signed query parameter security-token.
@@ -75,7 +71,7 @@ func appendStringToSignV1(dst []byte, p *prepared, hs []header, dateLine string,
 	dst = append(dst, dateLine...)
 	dst = append(dst, '\n')
 	for _, h := range hs {
-		if strings.HasPrefix(h.lname, "x-oss-") {
+		if hasPrefix(h.lname, "x-oss-") {
 			dst = append(dst, h.lname...)
 			dst = append(dst, ':')
 			dst = append(dst, h.value...)
@@ -91,7 +87,7 @@ func appendStringToSignV1(dst []byte, p *prepared, hs []header, dateLine string,
 		}
 	}
 	signed = append(signed, extra...)
-	slices.SortFunc(signed, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
+	sortByKey(len(signed), func(i int) string { return signed[i].Name }, func(i, j int) { signed[i], signed[j] = signed[j], signed[i] })
 	for i, q := range signed {
 		if i == 0 {
 			dst = append(dst, '?')

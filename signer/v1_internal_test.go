@@ -62,3 +62,25 @@ func TestTimeFormatsMatchPackageTime(t *testing.T) {
 	assert.Equal(t, "1500 ms", formatDuration(1500*time.Millisecond))
 	assert.Equal(t, "-1 s", formatDuration(-time.Second))
 }
+
+// civilOf and daysFromCivil count days as package time does, leap years and years before 1
+// and after 9999 included.
+func TestCivilMatchesPackageTime(t *testing.T) {
+	dates := []time.Time{
+		time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1969, 12, 31, 23, 59, 59, 999, time.UTC),
+		time.Date(2000, 2, 29, 12, 0, 0, 0, time.UTC), time.Date(2100, 2, 28, 23, 0, 0, 0, time.UTC),
+		time.Date(1900, 3, 1, 0, 0, 1, 0, time.UTC), time.Date(1600, 2, 29, 0, 0, 0, 0, time.UTC),
+		time.Date(0, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(0, 2, 29, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 12, 31, 6, 7, 8, 0, time.UTC), time.Date(-4713, 11, 24, 12, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(275760, 9, 13, 0, 0, 0, 0, time.UTC), time.Unix(-8.64e15/1000, 0), time.Unix(1<<40, 0),
+	}
+	for _, at := range dates {
+		u := at.UTC()
+		year, month, day := u.Date()
+		hour, minute, second := u.Clock()
+		want := civil{year, int(month), day, hour, minute, second, int(u.Weekday())}
+		assert.Equal(t, want, civilOf(at), "%v", u)
+		assert.Equal(t, floorDiv(u.Unix(), 86400), daysFromCivil(year, int(month), day), "%v", u)
+	}
+}

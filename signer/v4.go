@@ -1,10 +1,6 @@
 package signer
 
-import (
-	"slices"
-	"strings"
-	"time"
-)
+import "time"
 
 const (
 	algorithmV4     = "OSS4-HMAC-SHA256"
@@ -34,7 +30,7 @@ func presignV4(e *endpoint, c *Credentials, p *prepared, now time.Time, lifetime
 		queryParam{"x-oss-date", s.timestamp},
 		queryParam{"x-oss-expires", itoa(lifetime)})
 	if len(p.additional) > 0 {
-		params = append(params, queryParam{"x-oss-additional-headers", strings.Join(p.additional, ";")})
+		params = append(params, queryParam{"x-oss-additional-headers", join(p.additional, ';')})
 	}
 	if c.SecurityToken != "" {
 		params = append(params, queryParam{hdrSecurityToken, c.SecurityToken})
@@ -72,7 +68,7 @@ func signHeaderV4(e *endpoint, c *Credentials, p *prepared, now time.Time) Signe
 	auth = append(auth, s.scope...)
 	if len(p.additional) > 0 {
 		auth = append(auth, ",AdditionalHeaders="...)
-		auth = append(auth, strings.Join(p.additional, ";")...)
+		auth = append(auth, join(p.additional, ';')...)
 	}
 	auth = append(auth, ",Signature="...)
 	auth = append(auth, x.Signature...)
@@ -125,7 +121,7 @@ func appendCanonicalRequestV4(dst []byte, e *endpoint, p *prepared, hs []header,
 			dst = appendHostLine(dst, e, p.bucket)
 			hostDone = true
 		}
-		if isDefaultSignedV4(h.lname) || slices.Contains(p.additional, h.lname) {
+		if isDefaultSignedV4(h.lname) || contains(p.additional, h.lname) {
 			dst = append(dst, h.lname...)
 			dst = append(dst, ':')
 			dst = append(dst, h.value...)
@@ -152,4 +148,4 @@ func appendHostLine(dst []byte, e *endpoint, bucket string) []byte {
 	return append(dst, '\n')
 }
 
-func (p *prepared) signsHost() bool { return slices.Contains(p.additional, hostAdditionalKey) }
+func (p *prepared) signsHost() bool { return contains(p.additional, hostAdditionalKey) }

@@ -3,8 +3,6 @@
 package main
 
 import (
-	"strconv"
-	"strings"
 	"time"
 	"unsafe"
 
@@ -53,12 +51,25 @@ func ossignReserve(n int32) int32 {
 //
 //go:wasmexport ossign_sign
 func ossignSign(op, id int32, nowMs float64, n int32) int32 {
-	in := strings.Split(string(ioBuf[:n]), "\x00")
-	out, err := signFields(op, id, msToTime(nowMs), in[:len(in)-1])
+	out, err := signFields(op, id, msToTime(nowMs), nulTerminated(string(ioBuf[:n])))
 	if err != nil {
 		return -writeResult(errorFields(err))
 	}
 	return writeResult(out)
+}
+
+// nulTerminated splits s into the fields that each end in a NUL; bytes after the last NUL
+// are not a field.
+func nulTerminated(s string) []string {
+	var fields []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			fields = append(fields, s[start:i])
+			start = i + 1
+		}
+	}
+	return fields
 }
 
 func writeResult(fields []string) int32 {
@@ -121,7 +132,7 @@ func signFields(op, id int32, now time.Time, fields []string) ([]string, error) 
 	if r.bad {
 		return nil, &signer.Error{Code: codeBadCall, Message: "malformed request fields"}
 	}
-	if err := checkAddressable(req.Key, target.EncodeSlash); err != nil {
+	if err := signer.BrowserAddressable(req.Key, target.EncodeSlash); err != nil {
 		return nil, err
 	}
 
@@ -133,7 +144,7 @@ func signFields(op, id int32, now time.Time, fields []string) ([]string, error) 
 		if err != nil {
 			return nil, err
 		}
-		w = w.add(p.URL).add(p.Method).add(strconv.FormatInt(p.Expiration.UnixMilli(), 10)).add(flag(p.Clamped)).headers(p.Headers)
+		w = w.add(p.URL).add(p.Method).add(decimal(p.Expiration.UnixMilli())).add(flag(p.Clamped)).headers(p.Headers)
 		x = p.Explanation
 	case opSignHeaders:
 		s, err := signer.SignHeaders(target, c.creds, req, now)
@@ -149,6 +160,23 @@ func signFields(op, id int32, now time.Time, fields []string) ([]string, error) 
 		w = w.add(string(x.Version)).add(x.CanonicalRequest).add(x.StringToSign).add(x.Signature)
 	}
 	return w, nil
+}
+
+// decimal writes n in base 10, as strconv.FormatInt(n, 10) does (strconv would bring its
+// quoting and number-error machinery into the module).
+func decimal(n int64) string {
+	u, sign := uint64(n), ""
+	if n < 0 {
+		u, sign = -u, "-"
+	}
+	return sign + string(appendUint(nil, u))
+}
+
+func appendUint(b []byte, u uint64) []byte {
+	if u >= 10 {
+		b = appendUint(b, u/10)
+	}
+	return append(b, byte('0'+u%10))
 }
 
 func flag(b bool) string {
@@ -184,9 +212,24 @@ func (r *fieldReader) count() int {
 	return n
 }
 
+// atoi reads a non-negative decimal number as strconv.Atoi reads it (an optional sign, at most
+// the largest int); anything else marks the fields bad.
 func (r *fieldReader) atoi(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
+	digits := s
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		digits = s[1:]
+	}
+	const maxInt = int(^uint(0) >> 1)
+	n := 0
+	for i := 0; i < len(digits); i++ {
+		d := int(digits[i] - '0')
+		if digits[i] < '0' || digits[i] > '9' || n > (maxInt-d)/10 {
+			r.bad = true
+			return 0
+		}
+		n = n*10 + d
+	}
+	if digits == "" || s[0] == '-' && n != 0 {
 		r.bad = true
 		return 0
 	}
@@ -199,7 +242,7 @@ type fieldWriter []string
 func (w fieldWriter) add(s string) fieldWriter { return append(w, s) }
 
 func (w fieldWriter) headers(hs []signer.Header) fieldWriter {
-	w = w.add(strconv.Itoa(len(hs)))
+	w = w.add(decimal(int64(len(hs))))
 	for _, h := range hs {
 		w = w.add(h.Name).add(h.Value)
 	}

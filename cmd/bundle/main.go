@@ -1,7 +1,11 @@
 // Command bundle builds the ossign browser package into dist/: the wasm module with its .br
 // and .gz siblings, wasm_exec.js from the same Go toolchain, the ESM build (ossign.mjs), the
-// classic-script build (ossign.min.js), the type definitions and package.json. It needs Go
+// classic-script build (ossign.min.js), the type definitions, package.json, and a
+// content-hashed copy of the module with manifest.json (manifest.go). It needs Go
 // only, no Node: JS modules are joined by a small resolver and minified with tdewolff/minify.
+//
+// With -size-report it builds nothing into dist/ and prints what ossign.wasm is made of, by
+// Go package (sizereport.go).
 package main
 
 import (
@@ -14,8 +18,13 @@ import (
 func main() {
 	root := flag.String("root", ".", "repository root")
 	out := flag.String("out", "dist", "output directory")
+	sizes := flag.Bool("size-report", false, "print what ossign.wasm is made of, by Go package, instead of building")
 	flag.Parse()
-	if err := build(*root, *out); err != nil {
+	run := func() error { return build(*root, *out) }
+	if *sizes {
+		run = func() error { return sizeReport(*root, os.Stdout) }
+	}
+	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bundle:", err)
 		os.Exit(1)
 	}
@@ -34,6 +43,7 @@ func build(root, out string) error {
 		{"ossign.mjs, ossign.min.js", bundleJS},
 		{"index.d.ts, package.json", copyPackageFiles},
 		{"compressed siblings", compressAll},
+		{"content-hashed ossign.wasm, manifest.json", writeHashedWasm},
 	}
 	for _, s := range steps {
 		if err := s.run(root, out); err != nil {
