@@ -28,7 +28,8 @@ type JWTConfig struct {
 	// JWKSURL is the identity provider's JSON Web Key Set, for RS256 and ES256 (P-256)
 	// tokens: https, or http to a loopback address. Keys are fetched on first use, cached by
 	// "kid", re-fetched after an hour or when a token names an unknown kid (at most once a
-	// minute).
+	// minute after a successful fetch, once a second after a failed one). Requests that
+	// arrive while a fetch is in flight wait for it (at most 5 s).
 	JWKSURL string
 	// Issuer is the required "iss" claim.
 	Issuer string
