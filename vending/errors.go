@@ -13,6 +13,9 @@ const (
 	CodeUnauthenticated = "Unauthenticated"
 	// CodeInvalidUserID (403): the authenticated user id cannot name a key prefix.
 	CodeInvalidUserID = "InvalidUserId"
+	// CodeForbidden (403): the request may not get credentials at all, e.g. a dev-anonymous
+	// request for a Host that is not a loopback name.
+	CodeForbidden = "Forbidden"
 	// CodeOriginNotAllowed (403): a credentialed request or a preflight from an origin that
 	// is not in the allow-list.
 	CodeOriginNotAllowed = "OriginNotAllowed"

@@ -58,7 +58,7 @@ var stringFlags = []flagSpec{
 	{"duration", "OSSIGN_DURATION", DefaultDuration.String(), "lifetime of vended credentials, 15m to 1h"},
 	{"policy-file", "OSSIGN_POLICY_FILE", "", "session policy template (text/template of PolicyData; default: read/write/list under the user's prefix)"},
 	{"allowed-origins", "OSSIGN_ALLOWED_ORIGINS", "", "comma-separated exact origins allowed by CORS, e.g. https://app.example.com"},
-	{"trusted-proxies", "OSSIGN_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For (and --proxy-user-header) is trusted"},
+	{"trusted-proxies", "OSSIGN_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For, X-Forwarded-Proto (and --proxy-user-header) are trusted"},
 	{"ip-rate", "OSSIGN_IP_RATE", formatRate(DefaultRateLimits.PerIP.Rate), "requests per second per client IP (inf: no limit)"},
 	{"ip-burst", "OSSIGN_IP_BURST", strconv.Itoa(DefaultRateLimits.PerIP.Burst), "burst per client IP"},
 	{"user-rate", "OSSIGN_USER_RATE", formatRate(DefaultRateLimits.PerUser.Rate), "requests per second per user (inf: no limit)"},
@@ -182,7 +182,7 @@ func (f *Flags) authenticator(trusted []netip.Prefix, hs256Secret []byte) (Authe
 	case len(modes) == 0:
 		return nil, nil
 	case *f.bools["dev-anonymous"]:
-		return DevAnonymous(), nil
+		return DevAnonymous(trusted...), nil
 	case f.str("proxy-user-header") != "":
 		return ProxyHeader(ProxyHeaderConfig{Header: f.str("proxy-user-header"), TrustedProxies: trusted})
 	}

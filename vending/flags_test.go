@@ -60,7 +60,7 @@ func TestFlagsConfig(t *testing.T) {
 	assert.Equal(t, RateLimits{PerIP: Limit{Rate: rate.Inf, Burst: DefaultRateLimits.PerIP.Burst}, PerUser: Limit{Rate: 0.5, Burst: 3}}, cfg.RateLimits)
 	assert.Equal(t, PresignConfig{ContentTypes: map[string]string{"image/png": "png", "text/plain": "txt"}, MaxBytes: 1024, Expires: 5 * time.Minute}, cfg.Presign)
 	assert.Contains(t, cfg.PolicyTemplate, `"oss:GetObject"`)
-	assert.IsType(t, devAnonymous{}, cfg.Authenticator)
+	assert.IsType(t, &devAnonymous{}, cfg.Authenticator)
 	_, err = New(cfg)
 	assert.NoError(t, err, "the flags make a valid Config")
 

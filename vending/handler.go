@@ -58,12 +58,14 @@ func (s *Server) endpoint(method string, h userHandler) http.Handler {
 	})
 }
 
-// authFailed answers an Authenticator's error: 401, 503 or 500.
+// authFailed answers an Authenticator's error: 401, 403, 503 or 500.
 func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
 	e := apiError{http.StatusInternalServerError, CodeInternal, "the request could not be authenticated"}
 	switch {
 	case errors.Is(err, ErrUnauthenticated):
 		e = apiError{http.StatusUnauthorized, CodeUnauthenticated, "missing or invalid credentials"}
+	case errors.Is(err, ErrForbidden):
+		e = apiError{http.StatusForbidden, CodeForbidden, "this server does not give credentials to this request"}
 	case errors.Is(err, ErrAuthUnavailable):
 		e = apiError{http.StatusServiceUnavailable, CodeAuthUnavailable, "credentials cannot be checked right now: try again later"}
 	}

@@ -14,8 +14,12 @@ const ShutdownGrace = 10 * time.Second
 
 // Serve answers on ln until ctx is done, then shuts down gracefully: it stops accepting,
 // lets requests in flight finish for up to ShutdownGrace and returns nil (or the shutdown's
-// error). It returns the listener's error if serving fails first.
+// error). It returns the listener's error if serving fails first. Like Listen, it refuses a
+// listener beyond loopback when the Authenticator is safe only on loopback.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if err := s.checkListener(ln); err != nil {
+		return err
+	}
 	hs := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -43,9 +47,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// ListenAndServe listens on addr (host:port) and calls Serve.
+// ListenAndServe calls Listen and Serve.
 func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := s.Listen(addr)
 	if err != nil {
 		return err
 	}

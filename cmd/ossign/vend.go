@@ -12,7 +12,8 @@ import (
 
 // runVend is `ossign vend`: the production token-vending server. Every flag defaults to its
 // environment variable (see the README); the server's own identity comes from credentials-go's
-// default chain. It checks STS once at start, then serves until ctx is done.
+// default chain. It listens (refusing an address the authentication mode makes unsafe),
+// checks STS once, then serves until ctx is done.
 func runVend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("vend", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -32,9 +33,14 @@ func runVend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	ln, err := srv.Listen(flags.Listen())
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	if err := srv.CheckSTS(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "ossign vend: serving on %s\n", flags.Listen())
-	return srv.ListenAndServe(ctx, flags.Listen())
+	fmt.Fprintf(stdout, "ossign vend: serving on %s\n", ln.Addr())
+	return srv.Serve(ctx, ln)
 }
