@@ -116,6 +116,10 @@ type Config struct {
 	// RateLimits bound requests per client IP and per user. Zero Limits take
 	// DefaultRateLimits' values.
 	RateLimits RateLimits
+	// Offer selects the routes served: GET /sts, POST /sign or both. The zero value means
+	// both (DefaultOffer). GET /sts hands out credentials that bypass POST /sign's type and
+	// size limits: a deployment that wants them enforced offers Sign only.
+	Offer Offer
 	// Presign configures POST /sign.
 	Presign PresignConfig
 	// CacheSize is the number of (user, policy) credentials kept, least recently used
@@ -143,6 +147,19 @@ type Limit struct {
 	Rate  rate.Limit
 	Burst int
 }
+
+// Offer says which routes a Server answers; the other one answers 404.
+type Offer struct {
+	// STS serves GET /sts: temporary credentials for the user's prefix. They can upload any
+	// content type and size the session policy allows, whatever PresignConfig says.
+	STS bool
+	// Sign serves POST /sign: server-signed uploads of the types and sizes PresignConfig
+	// allows.
+	Sign bool
+}
+
+// DefaultOffer is the zero Config.Offer's meaning: both routes.
+var DefaultOffer = Offer{STS: true, Sign: true}
 
 // PresignConfig configures POST /sign.
 type PresignConfig struct {
@@ -207,6 +224,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if err := c.RateLimits.fill(); err != nil {
 		return c, err
+	}
+	if c.Offer == (Offer{}) {
+		c.Offer = DefaultOffer
 	}
 	if err := c.Presign.fill(); err != nil {
 		return c, err

@@ -9,6 +9,10 @@
 //	POST /sign     a server-signed upload (PUT URL or PostObject form) for a key the server picks
 //	GET  /healthz  liveness: 200 {"Status":"ok"}
 //
+// Config.Offer chooses between /sts and /sign (default both). Credentials from /sts can
+// upload any type and size their session policy allows, bypassing /sign's limits: a
+// deployment that wants its types and sizes enforced offers /sign only.
+//
 // GET /sts answers the flat JSON of credentials-go's credentials-URI provider, which ali-oss's
 // refreshSTSToken also reads (spec sts-and-vending.md §5.4):
 //

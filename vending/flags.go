@@ -63,6 +63,7 @@ var stringFlags = []flagSpec{
 	{"ip-burst", "OSSIGN_IP_BURST", strconv.Itoa(DefaultRateLimits.PerIP.Burst), "burst per client IP"},
 	{"user-rate", "OSSIGN_USER_RATE", formatRate(DefaultRateLimits.PerUser.Rate), "requests per second per user (inf: no limit)"},
 	{"user-burst", "OSSIGN_USER_BURST", strconv.Itoa(DefaultRateLimits.PerUser.Burst), "burst per user"},
+	{"offer", "OSSIGN_OFFER", "sts,sign", "what the server offers: sts (GET /sts credentials), sign (POST /sign uploads) or both; /sts bypasses /sign's type and size limits"},
 	{"presign-types", "OSSIGN_PRESIGN_TYPES", "", "POST /sign allow-list, type=ext pairs, e.g. image/jpeg=jpg,image/png=png (default: jpeg, png, gif, webp, pdf)"},
 	{"presign-max-bytes", "OSSIGN_PRESIGN_MAX_BYTES", strconv.Itoa(DefaultPresignMaxBytes), "largest upload POST /sign signs"},
 	{"presign-expires", "OSSIGN_PRESIGN_EXPIRES", DefaultPresignExpires.String(), "validity of a signed upload, at most 15m"},
@@ -132,6 +133,7 @@ func (f *Flags) Config() (Config, error) {
 			PerIP:   Limit{Rate: p.rate("ip-rate"), Burst: p.int("ip-burst")},
 			PerUser: Limit{Rate: p.rate("user-rate"), Burst: p.int("user-burst")},
 		},
+		Offer: p.offer("offer"),
 		Presign: PresignConfig{
 			ContentTypes: p.contentTypes("presign-types"),
 			MaxBytes:     int64(p.int("presign-max-bytes")),
@@ -257,6 +259,26 @@ func (p *flagParser) prefixes(name string) []netip.Prefix {
 		out = append(out, prefix.Masked())
 	}
 	return out
+}
+
+// offer parses a comma-separated list of "sts" and "sign".
+func (p *flagParser) offer(name string) Offer {
+	var o Offer
+	list := splitList(p.f.str(name))
+	for _, item := range list {
+		switch strings.ToLower(item) {
+		case "sts":
+			o.STS = true
+		case "sign":
+			o.Sign = true
+		default:
+			list = nil
+		}
+	}
+	if len(list) == 0 {
+		p.fail(name, "not sts, sign or sts,sign")
+	}
+	return o
 }
 
 // contentTypes parses comma-separated type=extension pairs; empty means the default.

@@ -4,17 +4,26 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 )
 
-// Handler returns the server's HTTP handler: GET /sts, POST /sign and GET /healthz, behind
-// CORS and request logging.
+// Handler returns the server's HTTP handler: GET /sts and POST /sign (those Config.Offer
+// selects) and GET /healthz, behind CORS and request logging.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/sts", s.endpoint(http.MethodGet, s.serveSTS))
-	mux.Handle("/sign", s.endpoint(http.MethodPost, s.serveSign))
+	var routes []string
+	if s.cfg.Offer.STS {
+		mux.Handle("/sts", s.endpoint(http.MethodGet, s.serveSTS))
+		routes = append(routes, "GET /sts")
+	}
+	if s.cfg.Offer.Sign {
+		mux.Handle("/sign", s.endpoint(http.MethodPost, s.serveSign))
+		routes = append(routes, "POST /sign")
+	}
 	mux.HandleFunc("/healthz", s.serveHealth)
+	notFound := "no such endpoint on this server: use " + strings.Join(append(routes, "GET /healthz"), ", ")
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, apiError{http.StatusNotFound, CodeNotFound, "no such endpoint: use GET /sts, POST /sign or GET /healthz"})
+		s.fail(w, r, apiError{http.StatusNotFound, CodeNotFound, notFound})
 	})
 	deny := func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apiError{http.StatusForbidden, CodeOriginNotAllowed, "this origin may not call the vending server with credentials"})
