@@ -35,5 +35,12 @@
 // user per lifetime. POST /sign needs no STS call per user at all: it signs with one cached
 // role session of the server's own, scoped to PutObject under Config.Prefix.
 //
+// STS is guarded: all calls together keep to a budget (Config.STSBudget, 50/s with bursts of
+// 25 by default; a request waits for it at most Config.STSQueueWait, else 503 STSBusy with
+// Retry-After); each call gives up after Config.STSTimeout (5 s); a failed call makes the next
+// one for the same session wait 1 s, 2 s, 4 s … 30 s (502 STSUnavailable with Retry-After in
+// between, without a call). Whenever credentials cannot be refreshed, the cached ones are
+// handed out until a minute before they expire, with their expiry.
+//
 // Logs (log/slog) never contain an AccessKeySecret, a SecurityToken, a JWT or a cookie value.
 package vending

@@ -33,8 +33,12 @@ const (
 	CodeSizeNotAllowed = "SizeNotAllowed"
 	// CodeAuthUnavailable (503): the credential could not be checked now (JWKS down).
 	CodeAuthUnavailable = "AuthUnavailable"
-	// CodeSTSUnavailable (502): STS did not issue credentials; details are in the server log.
+	// CodeSTSUnavailable (502): STS did not issue credentials (or failed moments ago and is
+	// given time); Retry-After says when to ask again, details are in the server log.
 	CodeSTSUnavailable = "STSUnavailable"
+	// CodeSTSBusy (503): the server's AssumeRole budget has no call for this request now;
+	// Retry-After says when to ask again.
+	CodeSTSBusy = "STSBusy"
 	// CodeInternal (500): a server-side error; details are in the server log.
 	CodeInternal = "InternalError"
 )

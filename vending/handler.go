@@ -91,10 +91,26 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct{ Status string }{"ok"})
 }
 
-// stsFailed answers 502 for a failed AssumeRole and logs STS's answer.
+// stsFailed answers a request that got no credentials, with Retry-After: 503 when the
+// AssumeRole budget is spent, else 502 (a failed call, logged with STS's answer, or a
+// back-off after one).
 func (s *Server) stsFailed(w http.ResponseWriter, r *http.Request, err error) {
-	s.fail(w, r, apiError{http.StatusBadGateway, CodeSTSUnavailable, "temporary credentials could not be obtained: try again later"},
-		stsFailureAttrs(err)...)
+	var su *stsUnavailable
+	if !errors.As(err, &su) {
+		su = &stsUnavailable{cause: err, retryAfter: minBackoff}
+	}
+	seconds := setRetryAfter(w, su.retryAfter)
+	switch {
+	case su.busy:
+		s.fail(w, r, apiError{http.StatusServiceUnavailable, CodeSTSBusy, "too many new sessions right now: try again in " + seconds + " s"},
+			slog.String("error", su.Error()))
+	case su.cause == nil:
+		s.fail(w, r, apiError{http.StatusBadGateway, CodeSTSUnavailable, "temporary credentials could not be obtained: try again later"},
+			slog.String("error", su.Error()))
+	default:
+		s.fail(w, r, apiError{http.StatusBadGateway, CodeSTSUnavailable, "temporary credentials could not be obtained: try again later"},
+			stsFailureAttrs(su.cause)...)
+	}
 }
 
 // internalError answers 500 and logs err.

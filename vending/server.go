@@ -70,7 +70,7 @@ func newServer(cfg Config, a assumer) (*Server, error) {
 		target:         cfg.target(),
 		policy:         policy,
 		uploaderPolicy: uploaderPolicy,
-		cache:          newTokenCache(a, cfg.CacheSize, cfg.Now, cfg.Logger),
+		cache:          newTokenCache(a, &cfg),
 		cors:           cors,
 		ipLimits:       newLimiterSet(cfg.RateLimits.PerIP),
 		userLimits:     newLimiterSet(cfg.RateLimits.PerUser),
