@@ -35,7 +35,9 @@ func (e storedCredentials) usable(now time.Time) bool {
 func (e storedCredentials) backingOff(now time.Time) bool { return now.Before(e.RetryAt) }
 
 // worthKeeping reports whether the entry still says something at now.
-func (e storedCredentials) worthKeeping(now time.Time) bool { return e.usable(now) || e.backingOff(now) }
+func (e storedCredentials) worthKeeping(now time.Time) bool {
+	return e.usable(now) || e.backingOff(now)
+}
 
 // credentialStore keeps storedCredentials by session key. Today it is a process's memory
 // (memoryStore); a store shared by several instances (Redis, issue 14) implements the same
