@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -24,10 +25,10 @@ import (
 	"github.com/ossign/ossign/signer/wire"
 )
 
-// TestEmulatorEndToEnd runs the whole chain with nothing faked: credentials-go → the
-// emulator's STS over TLS (its CA) → a per-user token → the emulator's OSS, which enforces the
-// session policy; and server-signed uploads from POST /sign.
-func TestEmulatorEndToEnd(t *testing.T) {
+// startEmulatorVending starts an emulator with buckets "demo" and "other" and a vending
+// server for "demo" calling its STS through credentials-go, the user named by the X-User
+// header. call sends a request to the vending handler and requires 200.
+func startEmulatorVending(t *testing.T) (*emulator.Emulator, *Server, func(method, path, user, body string) *httptest.ResponseRecorder) {
 	emu, err := emulator.New(emulator.Config{DataDir: t.TempDir(), Buckets: []string{"demo", "other"}})
 	require.NoError(t, err)
 	es, err := emu.Start(context.Background())
@@ -53,7 +54,14 @@ func TestEmulatorEndToEnd(t *testing.T) {
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 		return rec
 	}
+	return emu, srv, call
+}
 
+// TestEmulatorEndToEnd runs the whole chain with nothing faked: credentials-go → the
+// emulator's STS over TLS (its CA) → a per-user token → the emulator's OSS, which enforces the
+// session policy; and server-signed uploads from POST /sign.
+func TestEmulatorEndToEnd(t *testing.T) {
+	emu, srv, call := startEmulatorVending(t)
 	v, err := wire.ParseVending(call(http.MethodGet, "/sts", "42", "").Body.Bytes())
 	require.NoError(t, err)
 	assert.Equal(t, "users/42/", v.Prefix)
@@ -95,18 +103,24 @@ func TestEmulatorEndToEnd(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal(call(http.MethodPost, "/sign", "42", `{"contentType":"image/png","size":5,"mode":"`+mode+`"}`).Body.Bytes(), &a))
 		if mode == "put" {
-			assert.Equal(t, http.StatusForbidden, statusOf(t, uploadPut(t, a.URL, a.Headers["Content-Type"], "123456")), "a size other than the signed one")
-			assert.Equal(t, http.StatusOK, statusOf(t, uploadPut(t, a.URL, a.Headers["Content-Type"], "12345")))
+			assert.Equal(t, http.StatusForbidden, statusOf(t, uploadPut(t, a.URL, a.Headers, "123456")), "a size other than the signed one")
+			assert.Equal(t, http.StatusOK, statusOf(t, uploadPut(t, a.URL, a.Headers, "12345")))
+			assert.Equal(t, http.StatusConflict, statusOf(t, uploadPut(t, a.URL, a.Headers, "54321")), "the URL cannot overwrite its upload")
 			continue
 		}
 		assert.Equal(t, http.StatusNoContent, statusOf(t, uploadForm(t, a.URL, a.Fields, "12345")))
 	}
 }
 
-func uploadPut(t *testing.T, url, contentType, body string) *http.Request {
+// uploadPut is a PUT of body to url with headers (Content-Length is the body's).
+func uploadPut(t *testing.T, url string, headers map[string]string, body string) *http.Request {
 	req, err := http.NewRequest(http.MethodPut, url, strings.NewReader(body))
 	require.NoError(t, err)
-	req.Header.Set("Content-Type", contentType)
+	for k, v := range headers {
+		if k != "Content-Length" {
+			req.Header.Set(k, v)
+		}
+	}
 	return req
 }
 
@@ -133,4 +147,59 @@ func statusOf(t *testing.T, req *http.Request) int {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode
+}
+
+// Finding 8 of the review: server-signed uploads accepted what the server did not sign: a
+// PostObject form took x-oss-object-acl, Content-Disposition and success_action_redirect; a
+// PUT URL took Cache-Control and Content-Disposition. Each upload carries exactly what /sign
+// returned, or OSS (here the emulator) refuses it.
+func TestSignedUploadsCarryOnlyWhatWasSigned(t *testing.T) {
+	_, _, call := startEmulatorVending(t)
+	sign := func(mode string) (a struct {
+		URL             string
+		Headers, Fields map[string]string
+	}) {
+		require.NoError(t, json.Unmarshal(call(http.MethodPost, "/sign", "42", `{"contentType":"image/png","size":5,"mode":"`+mode+`"}`).Body.Bytes(), &a))
+		return a
+	}
+	putCases := []struct {
+		name   string
+		extra  map[string]string
+		status int
+	}{
+		{"unsigned Cache-Control", map[string]string{"Cache-Control": "public, max-age=31536000"}, http.StatusForbidden},
+		{"unsigned Content-Disposition", map[string]string{"Content-Disposition": "inline; filename=x.html"}, http.StatusForbidden},
+		{"unsigned ACL", map[string]string{"x-oss-object-acl": "public-read"}, http.StatusForbidden},
+		{"unsigned metadata", map[string]string{"x-oss-meta-owner": "43"}, http.StatusForbidden},
+		{"exactly the signed headers", nil, http.StatusOK},
+	}
+	for _, tc := range putCases {
+		t.Run("put: "+tc.name, func(t *testing.T) {
+			a := sign("put")
+			req := uploadPut(t, a.URL, a.Headers, "12345")
+			for k, v := range tc.extra {
+				req.Header.Set(k, v)
+			}
+			assert.Equal(t, tc.status, statusOf(t, req))
+		})
+	}
+	postCases := []struct {
+		name   string
+		extra  map[string]string
+		status int
+	}{
+		{"public-read ACL", map[string]string{"x-oss-object-acl": "public-read"}, http.StatusForbidden},
+		{"Content-Disposition of its own", map[string]string{"Content-Disposition": "attachment; filename=x.html"}, http.StatusForbidden},
+		{"metadata", map[string]string{"x-oss-meta-owner": "43"}, http.StatusForbidden},
+		{"redirect", map[string]string{"success_action_redirect": "https://evil.example.com/"}, http.StatusForbidden},
+		{"exactly the signed fields", nil, http.StatusNoContent},
+	}
+	for _, tc := range postCases {
+		t.Run("post: "+tc.name, func(t *testing.T) {
+			a := sign("post")
+			fields := maps.Clone(a.Fields)
+			maps.Copy(fields, tc.extra)
+			assert.Equal(t, tc.status, statusOf(t, uploadForm(t, a.URL, fields, "12345")))
+		})
+	}
 }
