@@ -1,6 +1,7 @@
 package vending
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -134,6 +135,14 @@ func (a *jwtAuth) Authenticate(w http.ResponseWriter, r *http.Request) (string, 
 		return "", unauthenticated("the JWT has no sub claim")
 	}
 	return claims.Subject, nil
+}
+
+// ready reports whether the JWKS, if any, is loaded, loading it when it is not.
+func (a *jwtAuth) ready(ctx context.Context) error {
+	if a.keys == nil {
+		return nil
+	}
+	return a.keys.ready(ctx)
 }
 
 // bearerToken returns the token of the request's one "Authorization: Bearer" header.

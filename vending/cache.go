@@ -106,7 +106,7 @@ func (c *tokenCache) get(ctx context.Context, subject string, req assumeRequest)
 	case entry.backingOff(now):
 		return c.fallback(entry, now, &stsUnavailable{retryAfter: entry.RetryAt.Sub(now)})
 	}
-	ch := c.flights.DoChan(key, func() (any, error) { return c.refresh(context.WithoutCancel(ctx), key, req) })
+	ch := c.flights.DoChan(key, func() (any, error) { return c.refresh(context.WithoutCancel(ctx), key, req, false) })
 	select {
 	case <-ctx.Done():
 		return c.fallback(entry, c.now(), &stsUnavailable{cause: ctx.Err(), retryAfter: minBackoff})
@@ -129,13 +129,27 @@ func (c *tokenCache) fallback(entry storedCredentials, now time.Time, err error)
 	return signer.Credentials{}, cacheMiss, err
 }
 
-// refresh makes the AssumeRole call of key, unless a flight that ended meanwhile made it or
-// its back-off or the budget forbid it, and stores the outcome.
-func (c *tokenCache) refresh(ctx context.Context, key string, req assumeRequest) (signer.Credentials, error) {
+// probe makes an AssumeRole call for subject's session req even when its credentials are
+// fresh, unless the session is backing off or the budget has no call: it tells whether STS
+// answers now. The waiting stops when ctx ends; the call goes on.
+func (c *tokenCache) probe(ctx context.Context, subject string, req assumeRequest) error {
+	key := cacheKey(subject, req)
+	ch := c.flights.DoChan(key, func() (any, error) { return c.refresh(context.WithoutCancel(ctx), key, req, true) })
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case r := <-ch:
+		return r.Err
+	}
+}
+
+// refresh makes the AssumeRole call of key, unless a flight that ended meanwhile made it (and
+// force is false), or its back-off or the budget forbid it, and stores the outcome.
+func (c *tokenCache) refresh(ctx context.Context, key string, req assumeRequest, force bool) (signer.Credentials, error) {
 	entry := c.load(ctx, key)
 	now := c.now()
 	switch {
-	case entry.fresh(now):
+	case entry.fresh(now) && !force:
 		return entry.Credentials, nil
 	case entry.backingOff(now):
 		return signer.Credentials{}, &stsUnavailable{retryAfter: entry.RetryAt.Sub(now)}

@@ -8,6 +8,12 @@
 //	GET  /sts      temporary credentials for the caller (flat JSON, see below)
 //	POST /sign     a server-signed upload (PUT URL or PostObject form) for a key the server picks
 //	GET  /healthz  liveness: 200 {"Status":"ok"}
+//	GET  /readyz   readiness: 200 {"Status":"ready"}, or 503 {"Status":"not ready","Checks":{…}}
+//	               when STS has not answered recently or the JWKS is not loaded
+//
+// [Server.MetricsHandler] serves GET /metrics (Prometheus text: requests by route and
+// outcome, credentials by source, STS calls and their latency, rate-limit refusals) on a
+// listener of its own ([Server.ServeMetrics]).
 //
 // Config.Offer chooses between /sts and /sign (default both). Credentials from /sts can
 // upload any type and size their session policy allows, bypassing /sign's limits: a

@@ -61,6 +61,7 @@ type errorBody struct {
 // line.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, e apiError, attrs ...slog.Attr) {
 	info := requestInfoOf(r)
+	info.code = e.code
 	info.attrs = append(info.attrs, slog.String("code", e.code))
 	info.attrs = append(info.attrs, attrs...)
 	writeJSON(w, e.status, errorBody{Code: e.code, Message: e.message, RequestID: info.id})

@@ -46,6 +46,7 @@ type flagSpec struct {
 // stringFlags are the flags RegisterFlags defines besides the boolean ones.
 var stringFlags = []flagSpec{
 	{"listen", "OSSIGN_LISTEN", DefaultListen, "address to listen on, host:port"},
+	{"metrics-listen", "OSSIGN_METRICS_LISTEN", "", "address of a separate listener for GET /metrics (Prometheus text); off when empty"},
 	{"bucket", "OSSIGN_BUCKET", "", "bucket the credentials are scoped to (required)"},
 	{"region", "OSSIGN_REGION", "", "bucket's region id, e.g. cn-hangzhou (required)"},
 	{"endpoint", "OSSIGN_ENDPOINT", "", "OSS endpoint returned to clients (default https://oss-<region>.aliyuncs.com)"},
@@ -114,6 +115,9 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) *Flags {
 
 // Listen returns the address to listen on.
 func (f *Flags) Listen() string { return *f.values["listen"] }
+
+// MetricsListen returns the address of the metrics listener, "" for none.
+func (f *Flags) MetricsListen() string { return f.str("metrics-listen") }
 
 // Config returns the Config the flags describe, reading the files they name. Source is left
 // nil (credentials-go's default chain), and Logger and Now unset. With no authentication

@@ -8,7 +8,8 @@ import (
 )
 
 // Handler returns the server's HTTP handler: GET /sts and POST /sign (those Config.Offer
-// selects) and GET /healthz, behind CORS and request logging.
+// selects), GET /healthz (liveness) and GET /readyz (readiness), behind CORS, request
+// logging and counting.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	var routes []string
@@ -21,7 +22,8 @@ func (s *Server) Handler() http.Handler {
 		routes = append(routes, "POST /sign")
 	}
 	mux.HandleFunc("/healthz", s.serveHealth)
-	notFound := "no such endpoint on this server: use " + strings.Join(append(routes, "GET /healthz"), ", ")
+	mux.HandleFunc("/readyz", s.serveReady)
+	notFound := "no such endpoint on this server: use " + strings.Join(append(routes, "GET /healthz", "GET /readyz"), ", ")
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apiError{http.StatusNotFound, CodeNotFound, notFound})
 	})
@@ -81,16 +83,6 @@ func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
 	s.fail(w, r, e, slog.String("error", scrubText(err.Error())))
 }
 
-// serveHealth answers liveness probes.
-func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		s.fail(w, r, apiError{http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use GET for /healthz"})
-		return
-	}
-	writeJSON(w, http.StatusOK, struct{ Status string }{"ok"})
-}
-
 // stsFailed answers a request that got no credentials, with Retry-After: 503 when the
 // AssumeRole budget is spent, else 502 (a failed call, logged with STS's answer, or a
 // back-off after one).
@@ -102,6 +94,7 @@ func (s *Server) stsFailed(w http.ResponseWriter, r *http.Request, err error) {
 	seconds := setRetryAfter(w, su.retryAfter)
 	switch {
 	case su.busy:
+		s.metrics.rateLimited.inc("sts_budget")
 		s.fail(w, r, apiError{http.StatusServiceUnavailable, CodeSTSBusy, "too many new sessions right now: try again in " + seconds + " s"},
 			slog.String("error", su.Error()))
 	case su.cause == nil:

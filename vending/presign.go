@@ -110,7 +110,7 @@ func (s *Server) serveSign(w http.ResponseWriter, r *http.Request, user string) 
 		s.internalError(w, r, err)
 		return
 	}
-	logCredentials(r, result, creds)
+	s.logCredentials(r, result, creds)
 	info := requestInfoOf(r)
 	info.attrs = append(info.attrs, slog.String("mode", req.Mode), slog.String("key", key),
 		slog.String("content_type", req.ContentType), slog.Int64("size", req.Size))

@@ -60,6 +60,7 @@ func (s *limiterSet) allow(key string, now time.Time) (wait time.Duration, ok bo
 
 // rateLimited answers 429 with Retry-After.
 func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, wait time.Duration, scope string) {
+	s.metrics.rateLimited.inc(scope)
 	seconds := setRetryAfter(w, wait)
 	s.fail(w, r, apiError{http.StatusTooManyRequests, CodeRateLimited, "too many requests: try again in " + seconds + " s"},
 		slog.String("limit", scope))

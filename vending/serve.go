@@ -20,8 +20,19 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.checkListener(ln); err != nil {
 		return err
 	}
+	return s.serve(ctx, ln, s.Handler(), "vending")
+}
+
+// ServeMetrics answers GET /metrics (MetricsHandler) on ln until ctx is done, shutting down
+// like Serve. Give it an address that only the monitoring system reaches.
+func (s *Server) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	return s.serve(ctx, ln, s.MetricsHandler(), "metrics")
+}
+
+// serve answers h on ln until ctx is done, then shuts down gracefully.
+func (s *Server) serve(ctx context.Context, ln net.Listener, h http.Handler, name string) error {
 	hs := &http.Server{
-		Handler:           s.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -31,7 +42,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	s.log.Info("vending: listening", slog.String("addr", ln.Addr().String()))
+	s.log.Info("vending: listening", slog.String("serving", name), slog.String("addr", ln.Addr().String()))
 	select {
 	case err := <-served:
 		return err
@@ -43,7 +54,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if serveErr := <-served; !errors.Is(serveErr, http.ErrServerClosed) {
 		err = errors.Join(err, serveErr)
 	}
-	s.log.Info("vending: stopped", slog.String("addr", ln.Addr().String()))
+	s.log.Info("vending: stopped", slog.String("serving", name), slog.String("addr", ln.Addr().String()))
 	return err
 }
 

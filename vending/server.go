@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/ossign/ossign/signer"
 )
@@ -25,6 +26,8 @@ type Server struct {
 	cors           *corsPolicy
 	ipLimits       *limiterSet
 	userLimits     *limiterSet
+	metrics        *metrics
+	stsHealth      *stsHealth
 }
 
 // New checks cfg and returns a Server that obtains credentials through credentials-go. It
@@ -74,6 +77,12 @@ func newServer(cfg Config, a assumer) (*Server, error) {
 		cors:           cors,
 		ipLimits:       newLimiterSet(cfg.RateLimits.PerIP),
 		userLimits:     newLimiterSet(cfg.RateLimits.PerUser),
+		metrics:        newMetrics(),
+		stsHealth:      &stsHealth{},
+	}
+	s.cache.observe = func(err error, took time.Duration) {
+		s.metrics.observeSTS(err, took)
+		s.stsHealth.record(err, cfg.Now())
 	}
 	s.log.Info("vending: configured",
 		slog.String("bucket", cfg.Bucket), slog.String("region", cfg.Region), slog.String("endpoint", cfg.Endpoint),

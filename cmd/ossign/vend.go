@@ -5,7 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ossign/ossign/vending"
 )
@@ -13,7 +16,7 @@ import (
 // runVend is `ossign vend`: the production token-vending server. Every flag defaults to its
 // environment variable (see the README); the server's own identity comes from credentials-go's
 // default chain. It listens (refusing an address the authentication mode makes unsafe),
-// checks STS once, then serves until ctx is done.
+// checks STS once, then serves (and the metrics, with --metrics-listen) until ctx is done.
 func runVend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("vend", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -38,9 +41,22 @@ func runVend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer ln.Close()
+	var metricsLn net.Listener
+	if addr := flags.MetricsListen(); addr != "" {
+		if metricsLn, err = net.Listen("tcp", addr); err != nil {
+			return err
+		}
+		defer metricsLn.Close()
+	}
 	if err := srv.CheckSTS(ctx); err != nil {
 		return err
 	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return srv.Serve(ctx, ln) })
 	fmt.Fprintf(stdout, "ossign vend: serving on %s\n", ln.Addr())
-	return srv.Serve(ctx, ln)
+	if metricsLn != nil {
+		g.Go(func() error { return srv.ServeMetrics(ctx, metricsLn) })
+		fmt.Fprintf(stdout, "ossign vend: metrics on http://%s/metrics\n", metricsLn.Addr())
+	}
+	return g.Wait()
 }
