@@ -59,8 +59,9 @@ func (e *stsUnavailable) Unwrap() error { return e.cause }
 
 // tokenCache hands out temporary credentials per (subject, policy, duration): from its store
 // until refreshMargin before they expire, then from a new AssumeRole call. Concurrent misses
-// for one key make a single call; calls spend the budget (waiting for it at most queueWait)
-// and give up after timeout; a failed call makes the next one for that key wait (back-off).
+// for one key make a single call; calls spend the budget (waiting for it at most queueWait,
+// and not at all when cached credentials can be handed out) and give up after timeout; a
+// failed call makes the next one for that key wait (back-off).
 // When no call can be made or it fails, cached credentials are handed out until staleMargin
 // before they expire.
 type tokenCache struct {
@@ -73,6 +74,7 @@ type tokenCache struct {
 	// sleep waits d or until ctx ends (a timer; tests use their clock's).
 	sleep   func(ctx context.Context, d time.Duration) error
 	observe func(err error, took time.Duration) // each AssumeRole call's outcome
+	skip    func(reason string)                 // each due call not made: "backoff" or "budget"
 	log     *slog.Logger
 	flights singleflight.Group
 }
@@ -89,6 +91,7 @@ func newTokenCache(a assumer, cfg *Config) *tokenCache {
 		now:       cfg.Now,
 		sleep:     sleepTimer,
 		observe:   func(error, time.Duration) {},
+		skip:      func(string) {},
 		log:       cfg.Logger,
 	}
 }
@@ -104,6 +107,7 @@ func (c *tokenCache) get(ctx context.Context, subject string, req assumeRequest)
 	case entry.fresh(now):
 		return entry.Credentials, cacheHit, nil
 	case entry.backingOff(now):
+		c.skip("backoff")
 		return c.fallback(entry, now, &stsUnavailable{retryAfter: entry.RetryAt.Sub(now)})
 	}
 	ch := c.flights.DoChan(key, func() (any, error) { return c.refresh(context.WithoutCancel(ctx), key, req, false) })
@@ -152,13 +156,19 @@ func (c *tokenCache) refresh(ctx context.Context, key string, req assumeRequest,
 	case entry.fresh(now) && !force:
 		return entry.Credentials, nil
 	case entry.backingOff(now):
+		c.skip("backoff")
 		return signer.Credentials{}, &stsUnavailable{retryAfter: entry.RetryAt.Sub(now)}
 	}
-	wait, ok, err := c.budget.take(ctx, now, c.queueWait)
+	maxWait := c.queueWait
+	if entry.usable(now) {
+		maxWait = 0 // the cached credentials are better than a wait
+	}
+	wait, ok, err := c.budget.take(ctx, now, maxWait)
 	switch {
 	case err != nil:
 		return signer.Credentials{}, &stsUnavailable{cause: err, retryAfter: minBackoff}
 	case !ok:
+		c.skip("budget")
 		return signer.Credentials{}, &stsUnavailable{busy: true, retryAfter: wait}
 	}
 	if err := c.sleep(ctx, wait); err != nil {

@@ -22,6 +22,7 @@ type metrics struct {
 	credentials *counterVec
 	stsCalls    *counterVec
 	stsSeconds  *histogram
+	stsSkipped  *counterVec
 	rateLimited *counterVec
 }
 
@@ -32,6 +33,7 @@ func newMetrics() *metrics {
 		credentials: newCounterVec("ossign_vending_credentials_total", "Credentials handed out, by source: hit (cache), miss (an STS call), shared (another request's call), stale (cached, STS could not refresh them).", "source"),
 		stsCalls:    newCounterVec("ossign_vending_sts_calls_total", "AssumeRole calls, by result (success or failure).", "result"),
 		stsSeconds:  newHistogram("ossign_vending_sts_call_duration_seconds", "AssumeRole call latency.", stsLatencyBuckets),
+		stsSkipped:  newCounterVec("ossign_vending_sts_skipped_total", "AssumeRole calls due but not made, by reason: backoff (after a failure) or budget (spent); the request got cached credentials or an error.", "reason"),
 		rateLimited: newCounterVec("ossign_vending_rate_limited_total", "Requests refused by a limit: ip, user (429) or sts_budget (503).", "limit"),
 	}
 }
@@ -52,6 +54,7 @@ func (m *metrics) write(w io.Writer) {
 	m.credentials.write(w)
 	m.stsCalls.write(w)
 	m.stsSeconds.write(w)
+	m.stsSkipped.write(w)
 	m.rateLimited.write(w)
 }
 

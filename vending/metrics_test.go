@@ -36,7 +36,7 @@ func TestMetrics(t *testing.T) {
 	h.clock.Advance(10 * time.Minute)
 	secret(h.getSTS("alice", nil)) // STS fails: the stale ones
 	h.getSTS("bob", nil)           // a new session whose call fails: 502
-	h.clock.Advance(time.Second)
+	h.getSTS("bob", nil)           // backing off: 502 without a call
 
 	text := h.scrape(t)
 	for _, want := range []string{
@@ -44,7 +44,7 @@ func TestMetrics(t *testing.T) {
 		`ossign_vending_requests_total{route="/sts",code="Success"} 4`,
 		`ossign_vending_requests_total{route="/sts",code="RateLimited"} 1`,
 		`ossign_vending_requests_total{route="/sts",code="Unauthenticated"} 2`,
-		`ossign_vending_requests_total{route="/sts",code="STSUnavailable"} 1`,
+		`ossign_vending_requests_total{route="/sts",code="STSUnavailable"} 2`,
 		`ossign_vending_requests_total{route="other",code="NotFound"} 1`,
 		`ossign_vending_requests_total{route="/healthz",code="Success"} 1`,
 		`ossign_vending_credentials_total{source="hit"} 2`,
@@ -57,6 +57,7 @@ func TestMetrics(t *testing.T) {
 		`ossign_vending_sts_call_duration_seconds_bucket{le="+Inf"} 3`,
 		`ossign_vending_sts_call_duration_seconds_count 3`,
 		`ossign_vending_rate_limited_total{limit="user"} 1`,
+		`ossign_vending_sts_skipped_total{reason="backoff"} 1`,
 	} {
 		assert.Contains(t, text, want+"\n")
 	}

@@ -84,6 +84,7 @@ func newServer(cfg Config, a assumer) (*Server, error) {
 		s.metrics.observeSTS(err, took)
 		s.stsHealth.record(err, cfg.Now())
 	}
+	s.cache.skip = func(reason string) { s.metrics.stsSkipped.inc(reason) }
 	s.log.Info("vending: configured",
 		slog.String("bucket", cfg.Bucket), slog.String("region", cfg.Region), slog.String("endpoint", cfg.Endpoint),
 		slog.String("prefix", cfg.Prefix), slog.Duration("duration", cfg.Duration),
