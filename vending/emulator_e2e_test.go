@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -27,8 +28,9 @@ import (
 
 // startEmulatorVending starts an emulator with buckets "demo" and "other" and a vending
 // server for "demo" calling its STS through credentials-go, the user named by the X-User
-// header. call sends a request to the vending handler and requires 200.
-func startEmulatorVending(t *testing.T) (*emulator.Emulator, *Server, func(method, path, user, body string) *httptest.ResponseRecorder) {
+// header, configured further by edit (which may be nil). call sends a request to the vending
+// handler and requires 200.
+func startEmulatorVending(t *testing.T, edit func(*Config)) (*emulator.Emulator, *Server, func(method, path, user, body string) *httptest.ResponseRecorder) {
 	emu, err := emulator.New(emulator.Config{DataDir: t.TempDir(), Buckets: []string{"demo", "other"}})
 	require.NoError(t, err)
 	es, err := emu.Start(context.Background())
@@ -39,10 +41,14 @@ func startEmulatorVending(t *testing.T) (*emulator.Emulator, *Server, func(metho
 	root, err := providers.NewStaticAKCredentialsProviderBuilder().
 		WithAccessKeyId(emu.RootAccessKeyID()).WithAccessKeySecret(emu.RootAccessKeySecret()).Build()
 	require.NoError(t, err)
-	srv, err := New(Config{Bucket: "demo", Region: emu.Region(), Endpoint: es.OSSEndpoint, RoleARN: emu.RoleARN(),
+	cfg := Config{Bucket: "demo", Region: emu.Region(), Endpoint: es.OSSEndpoint, RoleARN: emu.RoleARN(),
 		STSEndpoint: es.STSHost, STSRootCAs: certs, Source: root, Logger: slog.New(slog.DiscardHandler),
 		RateLimits:    RateLimits{PerIP: Limit{Rate: rate.Inf}, PerUser: Limit{Rate: rate.Inf}},
-		Authenticator: AuthenticatorFunc(func(_ http.ResponseWriter, r *http.Request) (string, error) { return r.Header.Get("X-User"), nil })})
+		Authenticator: AuthenticatorFunc(func(_ http.ResponseWriter, r *http.Request) (string, error) { return r.Header.Get("X-User"), nil })}
+	if edit != nil {
+		edit(&cfg)
+	}
+	srv, err := New(cfg)
 	require.NoError(t, err)
 	require.NoError(t, srv.CheckSTS(context.Background()))
 	call := func(method, path, user, body string) *httptest.ResponseRecorder {
@@ -61,7 +67,7 @@ func startEmulatorVending(t *testing.T) (*emulator.Emulator, *Server, func(metho
 // emulator's STS over TLS (its CA) → a per-user token → the emulator's OSS, which enforces the
 // session policy; and server-signed uploads from POST /sign.
 func TestEmulatorEndToEnd(t *testing.T) {
-	emu, srv, call := startEmulatorVending(t)
+	emu, srv, call := startEmulatorVending(t, func(c *Config) { c.STSQueueWait = 200 * time.Millisecond })
 	v, err := wire.ParseVending(call(http.MethodGet, "/sts", "42", "").Body.Bytes())
 	require.NoError(t, err)
 	assert.Equal(t, "users/42/", v.Prefix)
@@ -95,6 +101,34 @@ func TestEmulatorEndToEnd(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, before+1, emu.Stats().AssumeRoleCalls)
+
+	// 2,000 concurrent new users: the calls the emulator counts keep to the budget (its burst,
+	// and its rate over the time taken, a queue wait included).
+	before = emu.Stats().AssumeRoleCalls
+	start := time.Now()
+	statuses := make([]int, 2000)
+	for i := range statuses {
+		wg.Go(func() {
+			req := httptest.NewRequest(http.MethodGet, "/sts", nil)
+			req.Header.Set("X-User", fmt.Sprint("new-", i))
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, req)
+			statuses[i] = rec.Code
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	calls := emu.Stats().AssumeRoleCalls - before
+	bound := int64(DefaultSTSBudget.Burst) + int64(float64(DefaultSTSBudget.Rate)*(elapsed+srv.cfg.STSQueueWait).Seconds()) + 1
+	assert.LessOrEqual(t, calls, bound, "AssumeRole calls counted by the emulator, in %v", elapsed)
+	served := 0
+	for _, status := range statuses {
+		require.Contains(t, []int{http.StatusOK, http.StatusServiceUnavailable}, status)
+		if status == http.StatusOK {
+			served++
+		}
+	}
+	assert.Equal(t, calls, int64(served), "one call per user served")
 
 	for _, mode := range []string{"put", "post"} {
 		var a struct {
@@ -154,7 +188,7 @@ func statusOf(t *testing.T, req *http.Request) int {
 // PUT URL took Cache-Control and Content-Disposition. Each upload carries exactly what /sign
 // returned, or OSS (here the emulator) refuses it.
 func TestSignedUploadsCarryOnlyWhatWasSigned(t *testing.T) {
-	_, _, call := startEmulatorVending(t)
+	_, _, call := startEmulatorVending(t, nil)
 	sign := func(mode string) (a struct {
 		URL             string
 		Headers, Fields map[string]string
