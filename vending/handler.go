@@ -92,18 +92,16 @@ func (s *Server) stsFailed(w http.ResponseWriter, r *http.Request, err error) {
 		su = &stsUnavailable{cause: err, retryAfter: minBackoff}
 	}
 	seconds := setRetryAfter(w, su.retryAfter)
-	switch {
-	case su.busy:
-		s.metrics.rateLimited.inc("sts_budget")
-		s.fail(w, r, apiError{http.StatusServiceUnavailable, CodeSTSBusy, "too many new sessions right now: try again in " + seconds + " s"},
-			slog.String("error", su.Error()))
-	case su.cause == nil:
-		s.fail(w, r, apiError{http.StatusBadGateway, CodeSTSUnavailable, "temporary credentials could not be obtained: try again later"},
-			slog.String("error", su.Error()))
-	default:
-		s.fail(w, r, apiError{http.StatusBadGateway, CodeSTSUnavailable, "temporary credentials could not be obtained: try again later"},
-			stsFailureAttrs(su.cause)...)
+	attrs := []slog.Attr{slog.String("error", su.Error())}
+	if su.cause != nil {
+		attrs = stsFailureAttrs(su.cause)
 	}
+	if su.busy {
+		s.metrics.rateLimited.inc("sts_budget")
+		s.fail(w, r, apiError{http.StatusServiceUnavailable, CodeSTSBusy, "too many new sessions right now: try again in " + seconds + " s"}, attrs...)
+		return
+	}
+	s.fail(w, r, apiError{http.StatusBadGateway, CodeSTSUnavailable, "temporary credentials could not be obtained: try again later"}, attrs...)
 }
 
 // internalError answers 500 and logs err.
