@@ -8,9 +8,11 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -41,6 +43,7 @@ func (c *call) postObject() error {
 	if b, ok := fields["bucket"]; ok && b != c.bucket {
 		return errInvalidArgument("The bucket field names another bucket than the one the form is posted to.", "bucket", b)
 	}
+	sent := slices.Collect(maps.Keys(fields))
 	fields["bucket"], fields["key"] = c.bucket, key
 	policy, err := c.authenticatePost(fields)
 	if err != nil {
@@ -50,6 +53,9 @@ func (c *call) postObject() error {
 		return err
 	}
 	if err := policy.check(fields); err != nil {
+		return err
+	}
+	if err := policy.checkNamed(sent); err != nil {
 		return err
 	}
 	forbid, err := forbidOverwrite(fields["x-oss-forbid-overwrite"])

@@ -180,9 +180,9 @@ func TestPostObject(t *testing.T) {
 	}{
 		{name: "V1 default status 204", spec: postFormSpec{key: "post/v1.txt", expiration: hour}, wantStatus: 204, wantKey: "post/v1.txt"},
 		{name: "V4 default status 204", spec: postFormSpec{key: "post/v4.txt", expiration: hour, v4: true, signTime: now}, wantStatus: 204, wantKey: "post/v4.txt"},
-		{name: "status 200", spec: postFormSpec{key: "post/200.txt", expiration: hour, fields: map[string]string{"success_action_status": "200"}}, wantStatus: 200, wantKey: "post/200.txt"},
-		{name: "status 201 with XML", spec: postFormSpec{key: "post/201.txt", expiration: hour, fields: map[string]string{"success_action_status": "201"}}, wantStatus: 201, wantKey: "post/201.txt"},
-		{name: "unknown status answers 204", spec: postFormSpec{key: "post/999.txt", expiration: hour, fields: map[string]string{"success_action_status": "999"}}, wantStatus: 204, wantKey: "post/999.txt"},
+		{name: "status 200", spec: postFormSpec{key: "post/200.txt", expiration: hour, conditions: `{"success_action_status":"200"}`, fields: map[string]string{"success_action_status": "200"}}, wantStatus: 200, wantKey: "post/200.txt"},
+		{name: "status 201 with XML", spec: postFormSpec{key: "post/201.txt", expiration: hour, conditions: `{"success_action_status":"201"}`, fields: map[string]string{"success_action_status": "201"}}, wantStatus: 201, wantKey: "post/201.txt"},
+		{name: "unknown status answers 204", spec: postFormSpec{key: "post/999.txt", expiration: hour, conditions: `{"success_action_status":"999"}`, fields: map[string]string{"success_action_status": "999"}}, wantStatus: 204, wantKey: "post/999.txt"},
 		{name: "${filename} in the key", spec: postFormSpec{key: "post/${filename}", expiration: hour}, wantStatus: 204, wantKey: "post/photo.jpg"},
 		{
 			name: "every condition shape satisfied",
@@ -248,4 +248,46 @@ func (e *env) exists(key string) bool {
 	req := e.newRequest("HEAD", e.objectURL(testBucket, key), nil)
 	signHeader(e.t, req, testBucket, key, rootCreds, time.Now(), false)
 	return e.send(req).status == http.StatusOK
+}
+
+// Finding 8 of the ossign vend review: a form carried fields its policy says nothing about
+// (x-oss-object-acl: public-read, Content-Disposition, success_action_redirect) and they were
+// applied. The emulator enforces, as S3 documents for its POST policies and OSS documents
+// similar semantics for PostObject: every form field other than file, policy, the signature
+// and its credential fields must be named by a policy condition.
+func TestPostObjectRefusesFieldsOutsideThePolicy(t *testing.T) {
+	clock := &testClock{t: time.Now()}
+	e := newEnv(t, withClock(clock))
+	hour := clock.Now().Add(time.Hour)
+	cases := []struct {
+		name  string
+		spec  postFormSpec
+		extra string // "" when the upload is accepted
+	}{
+		{name: "public-read ACL", spec: postFormSpec{key: "extra/acl.txt", fields: map[string]string{"x-oss-object-acl": "public-read"}}, extra: "x-oss-object-acl"},
+		{name: "Content-Disposition", spec: postFormSpec{key: "extra/cd.txt", fields: map[string]string{"Content-Disposition": "inline"}}, extra: "content-disposition"},
+		{name: "redirect", spec: postFormSpec{key: "extra/redirect.txt", fields: map[string]string{"success_action_redirect": "https://evil.example.com/"}}, extra: "success_action_redirect"},
+		{name: "user metadata, V4", spec: postFormSpec{key: "extra/meta.txt", v4: true, signTime: clock.Now(), fields: map[string]string{"x-oss-meta-owner": "43"}}, extra: "x-oss-meta-owner"},
+		{name: "two fields, listed in order", spec: postFormSpec{key: "extra/two.txt", fields: map[string]string{"x-oss-object-acl": "public-read", "Cache-Control": "public"}}, extra: "cache-control, x-oss-object-acl"},
+		{name: "fields named by conditions", spec: postFormSpec{key: "extra/named.txt",
+			conditions: `{"content-disposition":"attachment"},["starts-with","$cache-control",""],{"success_action_status":"201"}`,
+			fields:     map[string]string{"Content-Disposition": "attachment", "Cache-Control": "private", "success_action_status": "201"}}},
+		{name: "a bucket field equal to the bucket", spec: postFormSpec{key: "extra/bucket.txt", fields: map[string]string{"bucket": testBucket}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.spec.expiration = hour
+			resp := e.send(e.postForm(tc.spec))
+			if tc.extra == "" {
+				assert.Less(t, resp.status, 300, "body: %s", resp.body)
+				assert.True(t, e.exists(tc.spec.key))
+				return
+			}
+			require.Equal(t, http.StatusForbidden, resp.status, "body: %s", resp.body)
+			doc := parseError(t, resp.body)
+			assert.Equal(t, "AccessDenied", doc.Code)
+			assert.Equal(t, "Invalid according to Policy: Extra input fields: "+tc.extra, doc.Message)
+			assert.False(t, e.exists(tc.spec.key), "nothing stored")
+		})
+	}
 }

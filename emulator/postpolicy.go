@@ -153,6 +153,34 @@ func (p *postPolicy) check(fields map[string]string) error {
 	return nil
 }
 
+// unconditionedFields are the form fields a policy need not name: the file, the policy and
+// what authenticates it (the signatures, V1's OSSAccessKeyId and the STS token, which a V4
+// policy must name anyway), the bucket (checked against the bucket the form is posted to) and
+// the key (a policy may leave it open).
+var unconditionedFields = []string{"file", "policy", "signature", "ossaccesskeyid", "x-oss-signature", "x-oss-security-token", "bucket", "key"}
+
+// checkNamed refuses a form that sends a field no condition names. This is the emulator's
+// enforcement of OSS's PostObject policy, in its conservative reading, the rule S3 documents
+// for POST policies (OSS documents similar semantics for its conditions): every form field
+// but unconditionedFields must appear in a condition, else the upload is refused with
+// AccessDenied "Invalid according to Policy: Extra input fields: <names>". So a form signed
+// for a key and a type cannot also set x-oss-object-acl, Content-Disposition,
+// success_action_redirect or metadata of the uploader's choosing.
+func (p *postPolicy) checkNamed(sent []string) error {
+	var extra []string
+	for _, name := range sent {
+		named := slices.ContainsFunc(p.conditions, func(c postCondition) bool { return c.field == name })
+		if !named && !slices.Contains(unconditionedFields, name) {
+			extra = append(extra, name)
+		}
+	}
+	if len(extra) > 0 {
+		slices.Sort(extra)
+		return errPolicyViolation("Extra input fields: " + strings.Join(extra, ", "))
+	}
+	return nil
+}
+
 // hasExact reports whether the policy requires field to equal value exactly.
 func (p *postPolicy) hasExact(field, value string) bool {
 	return slices.ContainsFunc(p.conditions, func(c postCondition) bool {

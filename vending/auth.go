@@ -11,8 +11,8 @@ import (
 // user's key prefix and session policy, so it must come from something the caller cannot
 // forge: a verified token, a header set by a trusted proxy, a server-issued cookie.
 //
-// Errors wrapping ErrUnauthenticated are answered 401 and ErrAuthUnavailable 503; any other
-// error 500. Error messages go to the server's log, never to the client, and must not contain
+// Errors wrapping ErrUnauthenticated are answered 401, ErrForbidden 403 and
+// ErrAuthUnavailable 503; any other error 500. Error messages go to the server's log, never to the client, and must not contain
 // the credential that was presented. Authenticate may set response headers (a cookie, a
 // WWW-Authenticate challenge) but must not write the body.
 //
@@ -33,6 +33,9 @@ func (f AuthenticatorFunc) Authenticate(w http.ResponseWriter, r *http.Request) 
 var (
 	// ErrUnauthenticated means the request carries no valid credential (401).
 	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrForbidden means the request may not get credentials whatever it carries, e.g. a
+	// dev-anonymous request from another machine or for a foreign Host (403).
+	ErrForbidden = errors.New("forbidden")
 	// ErrAuthUnavailable means the credential could not be checked now, e.g. the JWKS could
 	// not be fetched (503).
 	ErrAuthUnavailable = errors.New("authentication unavailable")
@@ -41,6 +44,11 @@ var (
 // unauthenticated returns an error wrapping ErrUnauthenticated with a reason for the log.
 func unauthenticated(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrUnauthenticated, fmt.Sprintf(format, args...))
+}
+
+// forbidden returns an error wrapping ErrForbidden with a reason for the log.
+func forbidden(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrForbidden, fmt.Sprintf(format, args...))
 }
 
 // userIDPattern is the set of user ids a prefix and a session policy can safely hold.

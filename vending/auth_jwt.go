@@ -1,6 +1,7 @@
 package vending
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -28,7 +29,8 @@ type JWTConfig struct {
 	// JWKSURL is the identity provider's JSON Web Key Set, for RS256 and ES256 (P-256)
 	// tokens: https, or http to a loopback address. Keys are fetched on first use, cached by
 	// "kid", re-fetched after an hour or when a token names an unknown kid (at most once a
-	// minute).
+	// minute after a successful fetch, once a second after a failed one). Requests that
+	// arrive while a fetch is in flight wait for it (at most 5 s).
 	JWKSURL string
 	// Issuer is the required "iss" claim.
 	Issuer string
@@ -133,6 +135,14 @@ func (a *jwtAuth) Authenticate(w http.ResponseWriter, r *http.Request) (string, 
 		return "", unauthenticated("the JWT has no sub claim")
 	}
 	return claims.Subject, nil
+}
+
+// ready reports whether the JWKS, if any, is loaded, loading it when it is not.
+func (a *jwtAuth) ready(ctx context.Context) error {
+	if a.keys == nil {
+		return nil
+	}
+	return a.keys.ready(ctx)
 }
 
 // bearerToken returns the token of the request's one "Authorization: Bearer" header.

@@ -133,6 +133,7 @@ type jwksServer struct {
 	mu      sync.Mutex
 	doc     []byte
 	status  int
+	hold    func() // when set, called before each answer
 }
 
 // newJWKSServer serves keys on 127.0.0.1.
@@ -141,6 +142,12 @@ func newJWKSServer(t *testing.T, keys ...map[string]string) *jwksServer {
 	s.set(t, keys...)
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fetches.Add(1)
+		s.mu.Lock()
+		hold := s.hold
+		s.mu.Unlock()
+		if hold != nil {
+			hold()
+		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		w.WriteHeader(s.status)

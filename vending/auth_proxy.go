@@ -15,8 +15,9 @@ const DefaultProxyUserHeader = "X-Forwarded-User"
 type ProxyHeaderConfig struct {
 	// Header carries the user id set by the proxy. Default DefaultProxyUserHeader.
 	Header string
-	// TrustedProxies are the addresses the header is accepted from. Empty: from any peer,
-	// which is safe only when nothing but the proxy can reach the server.
+	// TrustedProxies are the addresses the header is accepted from. Empty: from loopback
+	// peers only (a proxy on the same machine), and a server using it listens on a loopback
+	// address only (see Server.Listen).
 	TrustedProxies []netip.Prefix
 }
 
@@ -47,18 +48,29 @@ func ProxyHeader(cfg ProxyHeaderConfig) (Authenticator, error) {
 // String describes the authenticator for the startup log.
 func (a *proxyAuth) String() string {
 	if len(a.trusted) == 0 {
-		return "proxy header " + a.header + " from any peer"
+		return "proxy header " + a.header + " from loopback peers"
 	}
 	return fmt.Sprintf("proxy header %s from %v", a.header, a.trusted)
 }
 
-// Authenticate returns the header's value when the request comes from a trusted proxy.
-func (a *proxyAuth) Authenticate(_ http.ResponseWriter, r *http.Request) (string, error) {
+// loopbackOnly says why the server must listen on a loopback address, or "" when it may
+// listen anywhere.
+func (a *proxyAuth) loopbackOnly() string {
 	if len(a.trusted) > 0 {
-		peer, ok := peerAddr(r)
-		if !ok || !containsAddr(a.trusted, peer) {
-			return "", unauthenticated("the request did not come through a trusted proxy (peer %s)", r.RemoteAddr)
-		}
+		return ""
+	}
+	return "--proxy-user-header without --trusted-proxies would take the user id from anyone who can connect: " +
+		"list the proxy's addresses in --trusted-proxies (ProxyHeaderConfig.TrustedProxies), " +
+		"or listen on a loopback address (127.0.0.1:PORT) behind a proxy on the same machine"
+}
+
+// Authenticate returns the header's value when the request comes from a trusted proxy, or
+// from a loopback peer when no proxy is listed.
+func (a *proxyAuth) Authenticate(_ http.ResponseWriter, r *http.Request) (string, error) {
+	peer, ok := peerAddr(r)
+	trusted := ok && containsAddr(a.trusted, peer) || len(a.trusted) == 0 && ok && peer.IsLoopback()
+	if !trusted {
+		return "", unauthenticated("the request did not come through a trusted proxy (peer %s)", r.RemoteAddr)
 	}
 	values := r.Header.Values(a.header)
 	switch {

@@ -20,12 +20,13 @@ func TestProxyHeader(t *testing.T) {
 		want    string
 		wantErr string
 	}{
-		{"any peer, default header", ProxyHeaderConfig{}, "203.0.113.7:1", []string{"42"}, "42", ""},
+		{"loopback proxy, default header", ProxyHeaderConfig{}, "127.0.0.1:1", []string{"42"}, "42", ""},
 		{"trusted proxy", ProxyHeaderConfig{Header: "X-Auth-User", TrustedProxies: trusted}, "10.1.2.3:1", []string{"alice"}, "alice", ""},
 		{"request bypassing the proxy", ProxyHeaderConfig{TrustedProxies: trusted}, "203.0.113.7:1", []string{"42"}, "", "trusted proxy"},
-		{"no header", ProxyHeaderConfig{}, "203.0.113.7:1", nil, "", "no X-Forwarded-User"},
-		{"empty header", ProxyHeaderConfig{}, "203.0.113.7:1", []string{""}, "", "no X-Forwarded-User"},
-		{"two headers", ProxyHeaderConfig{}, "203.0.113.7:1", []string{"42", "43"}, "", "more than one"},
+		{"loopback peer when proxies are listed", ProxyHeaderConfig{TrustedProxies: trusted}, "127.0.0.1:1", []string{"42"}, "", "trusted proxy"},
+		{"no header", ProxyHeaderConfig{}, "127.0.0.1:1", nil, "", "no X-Forwarded-User"},
+		{"empty header", ProxyHeaderConfig{}, "127.0.0.1:1", []string{""}, "", "no X-Forwarded-User"},
+		{"two headers", ProxyHeaderConfig{}, "127.0.0.1:1", []string{"42", "43"}, "", "more than one"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,4 +71,37 @@ func TestProxyHeaderServer(t *testing.T) {
 	resp = h.request(http.MethodGet, "/sts", map[string]string{"X-Forwarded-User": "bob/../alice"}, "")
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	assert.Equal(t, CodeInvalidUserID, decode(t, resp)["Code"])
+}
+
+// Finding 2 of the review: with no trusted proxies configured, a direct client sending
+// X-Forwarded-User: bob got bob's credentials. Without TrustedProxies the header is now
+// accepted only from loopback peers (a proxy on the same machine), and the server refuses to
+// listen beyond loopback.
+func TestProxyHeaderWithoutTrustedProxies(t *testing.T) {
+	a, err := ProxyHeader(ProxyHeaderConfig{})
+	require.NoError(t, err)
+	cases := []struct {
+		name, remote string
+		ok           bool
+	}{
+		{"direct client spoofing the header", "203.0.113.7:1", false},
+		{"private-network client", "10.1.2.3:1", false},
+		{"proxy on 127.0.0.1", "127.0.0.1:1", true},
+		{"proxy on ::1", "[::1]:1", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/sts", nil)
+			r.RemoteAddr = tc.remote
+			r.Header.Set(DefaultProxyUserHeader, "bob")
+			id, err := a.Authenticate(httptest.NewRecorder(), r)
+			if !tc.ok {
+				assert.ErrorIs(t, err, ErrUnauthenticated)
+				assert.Empty(t, id)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "bob", id)
+		})
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -13,77 +12,211 @@ import (
 )
 
 const (
-	// refreshMargin is how long before expiry cached credentials stop being handed out: a
-	// client always gets at least this long to use them.
+	// refreshMargin is how long before expiry cached credentials are refreshed: a client
+	// normally gets at least this long to use them.
 	refreshMargin = 5 * time.Minute
-	// stsCallTimeout bounds one AssumeRole call, whoever waits for it.
-	stsCallTimeout = 30 * time.Second
+	// staleMargin is how long before expiry cached credentials stop being handed out when
+	// they cannot be refreshed (STS failing, backing off, or over budget): a client still gets
+	// a minute to use them, and is told when they expire.
+	staleMargin = time.Minute
+	// minBackoff and maxBackoff bound the wait after a failed AssumeRole call before the
+	// next one for the same session: 1 s after the first failure, doubling, at most 30 s.
+	minBackoff = time.Second
+	maxBackoff = 30 * time.Second
 )
 
-// cacheResult says where credentials came from, for the log.
+// cacheResult says where credentials came from, for the log and the metrics.
 type cacheResult string
 
 const (
 	cacheHit    cacheResult = "hit"    // from the cache
 	cacheMiss   cacheResult = "miss"   // this request's STS call
 	cacheShared cacheResult = "shared" // another request's STS call, waited for
+	cacheStale  cacheResult = "stale"  // due for a refresh that could not be made: the cached ones
 )
 
-// tokenCache keeps temporary credentials per (subject, policy, duration) and reuses them
-// until refreshMargin before they expire. Concurrent misses for one key make a single
-// AssumeRole call.
-type tokenCache struct {
-	assumer assumer
-	now     func() time.Time
-	log     *slog.Logger
-	flights singleflight.Group
-
-	mu      sync.Mutex
-	entries *lru[signer.Credentials]
+// stsUnavailable is why no credentials could be had: a failed AssumeRole call (cause), a
+// back-off after one (cause nil), or the budget (busy); retryAfter says when to ask again.
+type stsUnavailable struct {
+	cause      error
+	busy       bool
+	retryAfter time.Duration
 }
 
-// newTokenCache returns an empty cache of at most size entries.
-func newTokenCache(a assumer, size int, now func() time.Time, log *slog.Logger) *tokenCache {
-	return &tokenCache{assumer: a, now: now, log: log, entries: newLRU[signer.Credentials](size)}
+// Error describes the failure; a failed call's error is its cause's.
+func (e *stsUnavailable) Error() string {
+	switch {
+	case e.cause != nil:
+		return e.cause.Error()
+	case e.busy:
+		return "the AssumeRole budget has no call for this request within the queue wait"
+	}
+	return "AssumeRole failed for this session recently: backing off"
+}
+
+// Unwrap returns the failed call's error.
+func (e *stsUnavailable) Unwrap() error { return e.cause }
+
+// tokenCache hands out temporary credentials per (subject, policy, duration): from its store
+// until refreshMargin before they expire, then from a new AssumeRole call. Concurrent misses
+// for one key make a single call; calls spend the budget (waiting for it at most queueWait,
+// and not at all when cached credentials can be handed out) and give up after timeout; a
+// failed call makes the next one for that key wait (back-off).
+// When no call can be made or it fails, cached credentials are handed out until staleMargin
+// before they expire.
+type tokenCache struct {
+	assumer   assumer
+	store     credentialStore
+	budget    stsBudget
+	timeout   time.Duration
+	queueWait time.Duration
+	now       func() time.Time
+	// sleep waits d or until ctx ends (a timer; tests use their clock's).
+	sleep   func(ctx context.Context, d time.Duration) error
+	observe func(err error, took time.Duration) // each AssumeRole call's outcome
+	skip    func(reason string)                 // each due call not made: "backoff" or "budget"
+	log     *slog.Logger
+	flights singleflight.Group
+}
+
+// newTokenCache returns an empty cache in memory calling a, configured by cfg (defaults
+// applied).
+func newTokenCache(a assumer, cfg *Config) *tokenCache {
+	return &tokenCache{
+		assumer:   a,
+		store:     newMemoryStore(cfg.CacheSize),
+		budget:    newBucketBudget(cfg.STSBudget),
+		timeout:   cfg.STSTimeout,
+		queueWait: cfg.STSQueueWait,
+		now:       cfg.Now,
+		sleep:     sleepTimer,
+		observe:   func(error, time.Duration) {},
+		skip:      func(string) {},
+		log:       cfg.Logger,
+	}
 }
 
 // get returns credentials for subject's session req. When the caller's ctx ends first, it
-// stops waiting; the STS call goes on and fills the cache for the next request.
+// stops waiting; the STS call goes on and fills the cache for the next request. Its errors
+// are *stsUnavailable.
 func (c *tokenCache) get(ctx context.Context, subject string, req assumeRequest) (signer.Credentials, cacheResult, error) {
 	key := cacheKey(subject, req)
-	if creds, ok := c.lookup(key); ok {
-		return creds, cacheHit, nil
+	entry := c.load(ctx, key)
+	now := c.now()
+	switch {
+	case entry.fresh(now):
+		return entry.Credentials, cacheHit, nil
+	case entry.backingOff(now):
+		c.skip("backoff")
+		return c.fallback(entry, now, &stsUnavailable{retryAfter: entry.RetryAt.Sub(now)})
 	}
-	ch := c.flights.DoChan(key, func() (any, error) {
-		// A flight that ended between the lookup above and DoChan has filled the cache.
-		if creds, ok := c.lookup(key); ok {
-			return creds, nil
-		}
-		callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stsCallTimeout)
-		defer cancel()
-		start := time.Now()
-		creds, err := c.assumer.assumeRole(callCtx, req)
-		c.log.LogAttrs(ctx, slog.LevelDebug, "vending: AssumeRole", slog.String("session_name", req.sessionName),
-			slog.String("policy", req.policy), slog.Duration("duration", req.duration),
-			slog.Duration("took", time.Since(start)), slog.Bool("ok", err == nil))
-		if err != nil {
-			return nil, err
-		}
-		c.store(key, creds)
-		return creds, nil
-	})
+	ch := c.flights.DoChan(key, func() (any, error) { return c.refresh(context.WithoutCancel(ctx), key, req, false) })
 	select {
 	case <-ctx.Done():
-		return signer.Credentials{}, cacheMiss, ctx.Err()
+		return c.fallback(entry, c.now(), &stsUnavailable{cause: ctx.Err(), retryAfter: minBackoff})
 	case r := <-ch:
-		result := cacheMiss
-		if r.Shared {
-			result = cacheShared
-		}
 		if r.Err != nil {
-			return signer.Credentials{}, result, r.Err
+			return c.fallback(entry, c.now(), r.Err)
 		}
-		return r.Val.(signer.Credentials), result, nil
+		if r.Shared {
+			return r.Val.(signer.Credentials), cacheShared, nil
+		}
+		return r.Val.(signer.Credentials), cacheMiss, nil
+	}
+}
+
+// fallback hands out entry's credentials when they are still usable at now, else err.
+func (c *tokenCache) fallback(entry storedCredentials, now time.Time, err error) (signer.Credentials, cacheResult, error) {
+	if entry.usable(now) {
+		return entry.Credentials, cacheStale, nil
+	}
+	return signer.Credentials{}, cacheMiss, err
+}
+
+// probe makes an AssumeRole call for subject's session req even when its credentials are
+// fresh, unless the session is backing off or the budget has no call: it tells whether STS
+// answers now. The waiting stops when ctx ends; the call goes on.
+func (c *tokenCache) probe(ctx context.Context, subject string, req assumeRequest) error {
+	key := cacheKey(subject, req)
+	ch := c.flights.DoChan(key, func() (any, error) { return c.refresh(context.WithoutCancel(ctx), key, req, true) })
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case r := <-ch:
+		return r.Err
+	}
+}
+
+// refresh makes the AssumeRole call of key, unless a flight that ended meanwhile made it (and
+// force is false), or its back-off or the budget forbid it, and stores the outcome.
+func (c *tokenCache) refresh(ctx context.Context, key string, req assumeRequest, force bool) (signer.Credentials, error) {
+	entry := c.load(ctx, key)
+	now := c.now()
+	switch {
+	case entry.fresh(now) && !force:
+		return entry.Credentials, nil
+	case entry.backingOff(now):
+		c.skip("backoff")
+		return signer.Credentials{}, &stsUnavailable{retryAfter: entry.RetryAt.Sub(now)}
+	}
+	maxWait := c.queueWait
+	if entry.usable(now) {
+		maxWait = 0 // the cached credentials are better than a wait
+	}
+	wait, ok, err := c.budget.take(ctx, now, maxWait)
+	switch {
+	case err != nil:
+		return signer.Credentials{}, &stsUnavailable{cause: err, retryAfter: minBackoff}
+	case !ok:
+		c.skip("budget")
+		return signer.Credentials{}, &stsUnavailable{busy: true, retryAfter: wait}
+	}
+	if err := c.sleep(ctx, wait); err != nil {
+		return signer.Credentials{}, &stsUnavailable{cause: err, retryAfter: minBackoff}
+	}
+	callCtx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	start := time.Now()
+	creds, err := c.assumer.assumeRole(callCtx, req)
+	took := time.Since(start)
+	c.observe(err, took)
+	if err != nil {
+		entry.Failures++
+		entry.RetryAt = c.now().Add(backoff(entry.Failures))
+		c.save(ctx, key, entry)
+		attrs := append([]slog.Attr{slog.String("session_name", req.sessionName), slog.Int("failures", entry.Failures),
+			slog.Duration("took", took), slog.Duration("retry_in", backoff(entry.Failures))}, stsFailureAttrs(err)...)
+		c.log.LogAttrs(ctx, slog.LevelWarn, "vending: AssumeRole failed", attrs...)
+		return signer.Credentials{}, &stsUnavailable{cause: err, retryAfter: backoff(entry.Failures)}
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "vending: AssumeRole", slog.String("session_name", req.sessionName),
+		slog.String("policy", req.policy), slog.Duration("duration", req.duration), slog.Duration("took", took))
+	c.save(ctx, key, storedCredentials{Credentials: creds})
+	return creds, nil
+}
+
+// backoff is the wait after the n-th consecutive failure: 1 s, 2 s, 4 s, … at most 30 s.
+func backoff(n int) time.Duration {
+	if n > 6 {
+		return maxBackoff
+	}
+	return min(minBackoff<<(n-1), maxBackoff)
+}
+
+// load returns key's entry; a store that fails counts as empty.
+func (c *tokenCache) load(ctx context.Context, key string) storedCredentials {
+	entry, _, err := c.store.load(ctx, key)
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "vending: credentials store load failed", slog.String("error", scrubText(err.Error())))
+		return storedCredentials{}
+	}
+	return entry
+}
+
+// save stores key's entry; a failure is logged (the entry is lost).
+func (c *tokenCache) save(ctx context.Context, key string, entry storedCredentials) {
+	if err := c.store.save(ctx, key, entry, c.now()); err != nil {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "vending: credentials store save failed", slog.String("error", scrubText(err.Error())))
 	}
 }
 
@@ -93,24 +226,17 @@ func cacheKey(subject string, req assumeRequest) string {
 	return subject + "\n" + req.policy + "\n" + strconv.FormatInt(int64(req.duration/time.Second), 10)
 }
 
-// lookup returns the cached credentials of key if they are fresh.
-func (c *tokenCache) lookup(key string) (signer.Credentials, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	creds, ok := c.entries.get(key)
-	return creds, ok && fresh(creds, c.now())
-}
-
-// store caches creds and drops stale entries that have become the least recently used.
-func (c *tokenCache) store(key string, creds signer.Credentials) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.entries.put(key, creds)
-	now := c.now()
-	c.entries.dropOldestWhile(func(old signer.Credentials) bool { return !fresh(old, now) })
-}
-
-// fresh reports whether creds may still be handed out at now.
-func fresh(creds signer.Credentials, now time.Time) bool {
-	return now.Before(creds.Expiration.Add(-refreshMargin))
+// sleepTimer waits d (nothing when d ≤ 0), or until ctx ends.
+func sleepTimer(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -3,6 +3,8 @@ package vending
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -12,6 +14,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// newTestCache returns a cache of size entries calling a, on clock c, with the default
+// timeout and queue wait and no budget.
+func newTestCache(t *testing.T, a assumer, size int, c *clock) *tokenCache {
+	cfg, err := testConfig(t, c, io.Discard).withDefaults()
+	require.NoError(t, err)
+	cfg.CacheSize = size
+	cache := newTokenCache(a, &cfg)
+	cache.sleep = c.Sleep
+	return cache
+}
 
 func TestConcurrentMissesMakeOneSTSCall(t *testing.T) {
 	const clients = 1000
@@ -83,7 +96,7 @@ func TestCacheLifetime(t *testing.T) {
 func TestCacheKey(t *testing.T) {
 	c := newClock()
 	sts := &fakeSTS{now: c.Now}
-	cache := newTokenCache(sts, 10, c.Now, discardLogger())
+	cache := newTestCache(t, sts, 10, c)
 	base := assumeRequest{sessionName: "ossign-42", policy: `{"p":1}`, duration: 15 * time.Minute}
 	cases := []struct {
 		name    string
@@ -110,7 +123,7 @@ func TestCacheKey(t *testing.T) {
 func TestCacheIsBounded(t *testing.T) {
 	c := newClock()
 	sts := &fakeSTS{now: c.Now}
-	cache := newTokenCache(sts, 2, c.Now, discardLogger())
+	cache := newTestCache(t, sts, 2, c)
 	req := assumeRequest{policy: "{}", duration: 15 * time.Minute}
 	for _, subject := range []string{"a", "b", "a", "c", "a", "b"} {
 		_, _, err := cache.get(context.Background(), subject, req)
@@ -118,14 +131,14 @@ func TestCacheIsBounded(t *testing.T) {
 	}
 	// a, b: 2 calls; a: hit; c: 3 (evicts b); a: hit; b: 4.
 	assert.Equal(t, int64(4), sts.calls.Load())
-	assert.Equal(t, 2, cache.entries.len())
+	assert.Equal(t, 2, cache.store.(*memoryStore).entries.len())
 }
 
 func TestCacheWaiterGivesUp(t *testing.T) {
 	c := newClock()
 	gate := make(chan struct{})
 	sts := &fakeSTS{now: c.Now, gate: gate}
-	cache := newTokenCache(sts, 10, c.Now, discardLogger())
+	cache := newTestCache(t, sts, 10, c)
 	req := assumeRequest{policy: "{}", duration: 15 * time.Minute}
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -134,9 +147,50 @@ func TestCacheWaiterGivesUp(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled, "the waiter stops waiting")
 
 	close(gate) // the STS call started for the canceled request goes on and fills the cache
-	require.Eventually(t, func() bool { _, ok := cache.lookup(cacheKey("a", req)); return ok }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return cache.load(context.Background(), cacheKey("a", req)).fresh(c.Now()) }, 5*time.Second, time.Millisecond)
 	_, result, err := cache.get(context.Background(), "a", req)
 	require.NoError(t, err)
 	assert.Equal(t, cacheHit, result)
 	assert.Equal(t, int64(1), sts.calls.Load())
+}
+
+// failingStore is a credentialStore whose every call fails, like a shared store that is down.
+type failingStore struct{}
+
+func (failingStore) load(context.Context, string) (storedCredentials, bool, error) {
+	return storedCredentials{}, false, errors.New("store down")
+}
+
+func (failingStore) save(context.Context, string, storedCredentials, time.Time) error {
+	return errors.New("store down")
+}
+
+// failingBudget is an stsBudget that cannot be asked.
+type failingBudget struct{}
+
+func (failingBudget) take(context.Context, time.Time, time.Duration) (time.Duration, bool, error) {
+	return 0, false, errors.New("budget down")
+}
+
+func TestCacheSurvivesItsStoreAndBudgetFailing(t *testing.T) {
+	c := newClock()
+	req := assumeRequest{policy: "{}", duration: 15 * time.Minute}
+
+	sts := &fakeSTS{now: c.Now}
+	cache := newTestCache(t, sts, 10, c)
+	cache.store = failingStore{}
+	for range 2 {
+		_, result, err := cache.get(context.Background(), "a", req)
+		require.NoError(t, err, "a store that fails is a miss")
+		assert.Equal(t, cacheMiss, result)
+	}
+	assert.Equal(t, int64(2), sts.calls.Load(), "nothing could be kept")
+
+	cache = newTestCache(t, sts, 10, c)
+	cache.budget = failingBudget{}
+	_, _, err := cache.get(context.Background(), "a", req)
+	var su *stsUnavailable
+	require.ErrorAs(t, err, &su)
+	assert.ErrorContains(t, su, "budget down")
+	assert.Equal(t, int64(2), sts.calls.Load(), "no call without the budget's consent")
 }

@@ -28,6 +28,15 @@ const (
 	// MinDuration and MaxDuration bound Config.Duration (STS DurationSeconds 900…3600).
 	MinDuration = 15 * time.Minute
 	MaxDuration = time.Hour
+	// DefaultSTSTimeout bounds one AssumeRole call, connection and answer: well under a
+	// browser's patience, and a blackholed STS costs a request no more.
+	DefaultSTSTimeout = 5 * time.Second
+	// MaxSTSTimeout is the longest Config.STSTimeout.
+	MaxSTSTimeout = 30 * time.Second
+	// DefaultSTSQueueWait is how long a request waits for the AssumeRole budget by default.
+	DefaultSTSQueueWait = 2 * time.Second
+	// MaxSTSQueueWait is the longest Config.STSQueueWait.
+	MaxSTSQueueWait = 10 * time.Second
 	// DefaultCacheSize is the number of (user, policy) credentials kept.
 	DefaultCacheSize = 10000
 	// DefaultPresignMaxBytes is the largest upload POST /sign allows by default: 100 MiB.
@@ -47,6 +56,11 @@ var DefaultRateLimits = RateLimits{
 	PerIP:   Limit{Rate: 20, Burst: 100},
 	PerUser: Limit{Rate: 5, Burst: 50},
 }
+
+// DefaultSTSBudget is the AssumeRole rate a server keeps to by default: 50 calls per second
+// with bursts of 25, so no second sees more than 75 calls, below the 100 per second Alibaba
+// allows per account and region (and shares between every caller of the account).
+var DefaultSTSBudget = Limit{Rate: 50, Burst: 25}
 
 // DefaultContentTypes is the upload allow-list of POST /sign by default: content type →
 // file extension of the key the server picks.
@@ -98,6 +112,17 @@ type Config struct {
 	// (RRSA), the CLI profile, ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI. Calls to it are
 	// serialized, as credentials-go's providers are not safe for concurrent use.
 	Source providers.CredentialsProvider
+	// STSTimeout bounds one AssumeRole call, connection and answer, at most MaxSTSTimeout.
+	// Default DefaultSTSTimeout.
+	STSTimeout time.Duration
+	// STSBudget bounds the AssumeRole calls of this server, all users together: a token
+	// bucket (Rate: rate.Inf for none, not recommended). Several instances each spend their
+	// own: give each its share of the account's quota. Default DefaultSTSBudget.
+	STSBudget Limit
+	// STSQueueWait is how long a request may wait for the budget, at most MaxSTSQueueWait;
+	// a request that would wait longer gets cached credentials if it has some, else 503
+	// STSBusy with Retry-After. Default DefaultSTSQueueWait.
+	STSQueueWait time.Duration
 	// Duration is the lifetime of vended credentials, whole seconds from MinDuration to
 	// MaxDuration. Default DefaultDuration.
 	Duration time.Duration
@@ -116,6 +141,10 @@ type Config struct {
 	// RateLimits bound requests per client IP and per user. Zero Limits take
 	// DefaultRateLimits' values.
 	RateLimits RateLimits
+	// Offer selects the routes served: GET /sts, POST /sign or both. The zero value means
+	// both (DefaultOffer). GET /sts hands out credentials that bypass POST /sign's type and
+	// size limits: a deployment that wants them enforced offers Sign only.
+	Offer Offer
 	// Presign configures POST /sign.
 	Presign PresignConfig
 	// CacheSize is the number of (user, policy) credentials kept, least recently used
@@ -143,6 +172,19 @@ type Limit struct {
 	Rate  rate.Limit
 	Burst int
 }
+
+// Offer says which routes a Server answers; the other one answers 404.
+type Offer struct {
+	// STS serves GET /sts: temporary credentials for the user's prefix. They can upload any
+	// content type and size the session policy allows, whatever PresignConfig says.
+	STS bool
+	// Sign serves POST /sign: server-signed uploads of the types and sizes PresignConfig
+	// allows.
+	Sign bool
+}
+
+// DefaultOffer is the zero Config.Offer's meaning: both routes.
+var DefaultOffer = Offer{STS: true, Sign: true}
 
 // PresignConfig configures POST /sign.
 type PresignConfig struct {
@@ -202,11 +244,17 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Duration < MinDuration || c.Duration > MaxDuration || c.Duration%time.Second != 0 {
 		return c, fmt.Errorf("vending: Config.Duration %v (--duration, OSSIGN_DURATION): must be whole seconds from %v to %v", c.Duration, MinDuration, MaxDuration)
 	}
+	if err := c.fillSTSLimits(); err != nil {
+		return c, err
+	}
 	if c.PolicyTemplate == "" {
 		c.PolicyTemplate = DefaultPolicyTemplate
 	}
 	if err := c.RateLimits.fill(); err != nil {
 		return c, err
+	}
+	if c.Offer == (Offer{}) {
+		c.Offer = DefaultOffer
 	}
 	if err := c.Presign.fill(); err != nil {
 		return c, err
@@ -280,6 +328,29 @@ func (r *RateLimits) fill() error {
 		if l.limit.Rate <= 0 || l.limit.Burst < 1 && l.limit.Rate != rate.Inf {
 			return fmt.Errorf("vending: Config.RateLimits.%s (%s): Rate must be positive (rate.Inf for no limit) and Burst at least 1", l.name, l.flagNames)
 		}
+	}
+	return nil
+}
+
+// fillSTSLimits fills and checks STSTimeout, STSBudget and STSQueueWait.
+func (c *Config) fillSTSLimits() error {
+	if c.STSTimeout == 0 {
+		c.STSTimeout = DefaultSTSTimeout
+	}
+	if c.STSTimeout < 0 || c.STSTimeout > MaxSTSTimeout {
+		return fmt.Errorf("vending: Config.STSTimeout %v (--sts-timeout, OSSIGN_STS_TIMEOUT): must be positive and at most %v", c.STSTimeout, MaxSTSTimeout)
+	}
+	if c.STSBudget == (Limit{}) {
+		c.STSBudget = DefaultSTSBudget
+	}
+	if c.STSBudget.Rate <= 0 || c.STSBudget.Burst < 1 && c.STSBudget.Rate != rate.Inf {
+		return errors.New("vending: Config.STSBudget (--sts-rate, --sts-burst): Rate must be positive (rate.Inf for no limit) and Burst at least 1")
+	}
+	if c.STSQueueWait == 0 {
+		c.STSQueueWait = DefaultSTSQueueWait
+	}
+	if c.STSQueueWait < 0 || c.STSQueueWait > MaxSTSQueueWait {
+		return fmt.Errorf("vending: Config.STSQueueWait %v (--sts-queue-wait, OSSIGN_STS_QUEUE_WAIT): must be positive and at most %v", c.STSQueueWait, MaxSTSQueueWait)
 	}
 	return nil
 }

@@ -42,6 +42,11 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"upload larger than 5 GiB", func(c *Config) { c.Presign.MaxBytes = 6 << 30 }, "--presign-max-bytes"},
 		{"upload URL valid for an hour", func(c *Config) { c.Presign.Expires = time.Hour }, "--presign-expires"},
 		{"negative cache size", func(c *Config) { c.CacheSize = -1 }, "CacheSize"},
+		{"STS timeout of a minute", func(c *Config) { c.STSTimeout = time.Minute }, "--sts-timeout"},
+		{"negative STS timeout", func(c *Config) { c.STSTimeout = -time.Second }, "--sts-timeout"},
+		{"STS budget without burst", func(c *Config) { c.STSBudget = Limit{Rate: 10} }, "--sts-burst"},
+		{"negative STS rate", func(c *Config) { c.STSBudget = Limit{Rate: -1, Burst: 1} }, "--sts-rate"},
+		{"STS queue wait of a minute", func(c *Config) { c.STSQueueWait = time.Minute }, "--sts-queue-wait"},
 		{"wildcard origin", func(c *Config) { c.AllowedOrigins = []string{"*"} }, "wildcards are not allowed"},
 		{"origin with a path", func(c *Config) { c.AllowedOrigins = []string{"https://app.example.com/page"} }, "--allowed-origins"},
 		{"policy template too long", func(c *Config) {

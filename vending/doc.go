@@ -8,6 +8,16 @@
 //	GET  /sts      temporary credentials for the caller (flat JSON, see below)
 //	POST /sign     a server-signed upload (PUT URL or PostObject form) for a key the server picks
 //	GET  /healthz  liveness: 200 {"Status":"ok"}
+//	GET  /readyz   readiness: 200 {"Status":"ready"}, or 503 {"Status":"not ready","Checks":{…}}
+//	               when STS has not answered recently or the JWKS is not loaded
+//
+// [Server.MetricsHandler] serves GET /metrics (Prometheus text: requests by route and
+// outcome, credentials by source, STS calls and their latency, rate-limit refusals) on a
+// listener of its own ([Server.ServeMetrics]).
+//
+// Config.Offer chooses between /sts and /sign (default both). Credentials from /sts can
+// upload any type and size their session policy allows, bypassing /sign's limits: a
+// deployment that wants its types and sizes enforced offers /sign only.
 //
 // GET /sts answers the flat JSON of credentials-go's credentials-URI provider, which ali-oss's
 // refreshSTSToken also reads (spec sts-and-vending.md §5.4):
@@ -30,6 +40,13 @@
 // same key make a single STS call, so the account's AssumeRole quota (100/s) is spent once per
 // user per lifetime. POST /sign needs no STS call per user at all: it signs with one cached
 // role session of the server's own, scoped to PutObject under Config.Prefix.
+//
+// STS is guarded: all calls together keep to a budget (Config.STSBudget, 50/s with bursts of
+// 25 by default; a request waits for it at most Config.STSQueueWait, else 503 STSBusy with
+// Retry-After); each call gives up after Config.STSTimeout (5 s); a failed call makes the next
+// one for the same session wait 1 s, 2 s, 4 s … 30 s (502 STSUnavailable with Retry-After in
+// between, without a call). Whenever credentials cannot be refreshed, the cached ones are
+// handed out until a minute before they expire, with their expiry.
 //
 // Logs (log/slog) never contain an AccessKeySecret, a SecurityToken, a JWT or a cookie value.
 package vending

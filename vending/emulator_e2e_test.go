@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -24,10 +26,11 @@ import (
 	"github.com/ossign/ossign/signer/wire"
 )
 
-// TestEmulatorEndToEnd runs the whole chain with nothing faked: credentials-go → the
-// emulator's STS over TLS (its CA) → a per-user token → the emulator's OSS, which enforces the
-// session policy; and server-signed uploads from POST /sign.
-func TestEmulatorEndToEnd(t *testing.T) {
+// startEmulatorVending starts an emulator with buckets "demo" and "other" and a vending
+// server for "demo" calling its STS through credentials-go, the user named by the X-User
+// header, configured further by edit (which may be nil). call sends a request to the vending
+// handler and requires 200.
+func startEmulatorVending(t *testing.T, edit func(*Config)) (*emulator.Emulator, *Server, func(method, path, user, body string) *httptest.ResponseRecorder) {
 	emu, err := emulator.New(emulator.Config{DataDir: t.TempDir(), Buckets: []string{"demo", "other"}})
 	require.NoError(t, err)
 	es, err := emu.Start(context.Background())
@@ -38,10 +41,14 @@ func TestEmulatorEndToEnd(t *testing.T) {
 	root, err := providers.NewStaticAKCredentialsProviderBuilder().
 		WithAccessKeyId(emu.RootAccessKeyID()).WithAccessKeySecret(emu.RootAccessKeySecret()).Build()
 	require.NoError(t, err)
-	srv, err := New(Config{Bucket: "demo", Region: emu.Region(), Endpoint: es.OSSEndpoint, RoleARN: emu.RoleARN(),
+	cfg := Config{Bucket: "demo", Region: emu.Region(), Endpoint: es.OSSEndpoint, RoleARN: emu.RoleARN(),
 		STSEndpoint: es.STSHost, STSRootCAs: certs, Source: root, Logger: slog.New(slog.DiscardHandler),
 		RateLimits:    RateLimits{PerIP: Limit{Rate: rate.Inf}, PerUser: Limit{Rate: rate.Inf}},
-		Authenticator: AuthenticatorFunc(func(_ http.ResponseWriter, r *http.Request) (string, error) { return r.Header.Get("X-User"), nil })})
+		Authenticator: AuthenticatorFunc(func(_ http.ResponseWriter, r *http.Request) (string, error) { return r.Header.Get("X-User"), nil })}
+	if edit != nil {
+		edit(&cfg)
+	}
+	srv, err := New(cfg)
 	require.NoError(t, err)
 	require.NoError(t, srv.CheckSTS(context.Background()))
 	call := func(method, path, user, body string) *httptest.ResponseRecorder {
@@ -53,7 +60,14 @@ func TestEmulatorEndToEnd(t *testing.T) {
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 		return rec
 	}
+	return emu, srv, call
+}
 
+// TestEmulatorEndToEnd runs the whole chain with nothing faked: credentials-go → the
+// emulator's STS over TLS (its CA) → a per-user token → the emulator's OSS, which enforces the
+// session policy; and server-signed uploads from POST /sign.
+func TestEmulatorEndToEnd(t *testing.T) {
+	emu, srv, call := startEmulatorVending(t, func(c *Config) { c.STSQueueWait = 200 * time.Millisecond })
 	v, err := wire.ParseVending(call(http.MethodGet, "/sts", "42", "").Body.Bytes())
 	require.NoError(t, err)
 	assert.Equal(t, "users/42/", v.Prefix)
@@ -88,6 +102,34 @@ func TestEmulatorEndToEnd(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, before+1, emu.Stats().AssumeRoleCalls)
 
+	// 2,000 concurrent new users: the calls the emulator counts keep to the budget (its burst,
+	// and its rate over the time taken, a queue wait included).
+	before = emu.Stats().AssumeRoleCalls
+	start := time.Now()
+	statuses := make([]int, 2000)
+	for i := range statuses {
+		wg.Go(func() {
+			req := httptest.NewRequest(http.MethodGet, "/sts", nil)
+			req.Header.Set("X-User", fmt.Sprint("new-", i))
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, req)
+			statuses[i] = rec.Code
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	calls := emu.Stats().AssumeRoleCalls - before
+	bound := int64(DefaultSTSBudget.Burst) + int64(float64(DefaultSTSBudget.Rate)*(elapsed+srv.cfg.STSQueueWait).Seconds()) + 1
+	assert.LessOrEqual(t, calls, bound, "AssumeRole calls counted by the emulator, in %v", elapsed)
+	served := 0
+	for _, status := range statuses {
+		require.Contains(t, []int{http.StatusOK, http.StatusServiceUnavailable}, status)
+		if status == http.StatusOK {
+			served++
+		}
+	}
+	assert.Equal(t, calls, int64(served), "one call per user served")
+
 	for _, mode := range []string{"put", "post"} {
 		var a struct {
 			URL             string
@@ -95,18 +137,24 @@ func TestEmulatorEndToEnd(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal(call(http.MethodPost, "/sign", "42", `{"contentType":"image/png","size":5,"mode":"`+mode+`"}`).Body.Bytes(), &a))
 		if mode == "put" {
-			assert.Equal(t, http.StatusForbidden, statusOf(t, uploadPut(t, a.URL, a.Headers["Content-Type"], "123456")), "a size other than the signed one")
-			assert.Equal(t, http.StatusOK, statusOf(t, uploadPut(t, a.URL, a.Headers["Content-Type"], "12345")))
+			assert.Equal(t, http.StatusForbidden, statusOf(t, uploadPut(t, a.URL, a.Headers, "123456")), "a size other than the signed one")
+			assert.Equal(t, http.StatusOK, statusOf(t, uploadPut(t, a.URL, a.Headers, "12345")))
+			assert.Equal(t, http.StatusConflict, statusOf(t, uploadPut(t, a.URL, a.Headers, "54321")), "the URL cannot overwrite its upload")
 			continue
 		}
 		assert.Equal(t, http.StatusNoContent, statusOf(t, uploadForm(t, a.URL, a.Fields, "12345")))
 	}
 }
 
-func uploadPut(t *testing.T, url, contentType, body string) *http.Request {
+// uploadPut is a PUT of body to url with headers (Content-Length is the body's).
+func uploadPut(t *testing.T, url string, headers map[string]string, body string) *http.Request {
 	req, err := http.NewRequest(http.MethodPut, url, strings.NewReader(body))
 	require.NoError(t, err)
-	req.Header.Set("Content-Type", contentType)
+	for k, v := range headers {
+		if k != "Content-Length" {
+			req.Header.Set(k, v)
+		}
+	}
 	return req
 }
 
@@ -133,4 +181,51 @@ func statusOf(t *testing.T, req *http.Request) int {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode
+}
+
+// Finding 8 of the review: server-signed uploads accepted what the server did not sign: a
+// PostObject form took x-oss-object-acl, Content-Disposition and success_action_redirect; a
+// PUT URL took Cache-Control and Content-Disposition. Each upload carries exactly what /sign
+// returned, or OSS (here the emulator) refuses it.
+func TestSignedUploadsCarryOnlyWhatWasSigned(t *testing.T) {
+	_, _, call := startEmulatorVending(t, nil)
+	sign := func(mode string) (a struct {
+		URL             string
+		Headers, Fields map[string]string
+	}) {
+		require.NoError(t, json.Unmarshal(call(http.MethodPost, "/sign", "42", `{"contentType":"image/png","size":5,"mode":"`+mode+`"}`).Body.Bytes(), &a))
+		return a
+	}
+	cases := []struct {
+		mode, name string
+		extra      map[string]string // headers (put) or fields (post) added to the signed ones
+		status     int
+	}{
+		{"put", "unsigned Cache-Control", map[string]string{"Cache-Control": "public, max-age=31536000"}, http.StatusForbidden},
+		{"put", "unsigned Content-Disposition", map[string]string{"Content-Disposition": "inline; filename=x.html"}, http.StatusForbidden},
+		{"put", "unsigned ACL", map[string]string{"x-oss-object-acl": "public-read"}, http.StatusForbidden},
+		{"put", "unsigned metadata", map[string]string{"x-oss-meta-owner": "43"}, http.StatusForbidden},
+		{"put", "exactly the signed headers", nil, http.StatusOK},
+		{"post", "public-read ACL", map[string]string{"x-oss-object-acl": "public-read"}, http.StatusForbidden},
+		{"post", "Content-Disposition of its own", map[string]string{"Content-Disposition": "attachment; filename=x.html"}, http.StatusForbidden},
+		{"post", "metadata", map[string]string{"x-oss-meta-owner": "43"}, http.StatusForbidden},
+		{"post", "redirect", map[string]string{"success_action_redirect": "https://evil.example.com/"}, http.StatusForbidden},
+		{"post", "exactly the signed fields", nil, http.StatusNoContent},
+	}
+	for _, tc := range cases {
+		t.Run(tc.mode+": "+tc.name, func(t *testing.T) {
+			a := sign(tc.mode)
+			if tc.mode == "put" {
+				req := uploadPut(t, a.URL, a.Headers, "12345")
+				for k, v := range tc.extra {
+					req.Header.Set(k, v)
+				}
+				assert.Equal(t, tc.status, statusOf(t, req))
+				return
+			}
+			fields := maps.Clone(a.Fields)
+			maps.Copy(fields, tc.extra)
+			assert.Equal(t, tc.status, statusOf(t, uploadForm(t, a.URL, fields, "12345")))
+		})
+	}
 }

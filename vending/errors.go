@@ -13,6 +13,9 @@ const (
 	CodeUnauthenticated = "Unauthenticated"
 	// CodeInvalidUserID (403): the authenticated user id cannot name a key prefix.
 	CodeInvalidUserID = "InvalidUserId"
+	// CodeForbidden (403): the request may not get credentials at all, e.g. a dev-anonymous
+	// request for a Host that is not a loopback name.
+	CodeForbidden = "Forbidden"
 	// CodeOriginNotAllowed (403): a credentialed request or a preflight from an origin that
 	// is not in the allow-list.
 	CodeOriginNotAllowed = "OriginNotAllowed"
@@ -30,8 +33,12 @@ const (
 	CodeSizeNotAllowed = "SizeNotAllowed"
 	// CodeAuthUnavailable (503): the credential could not be checked now (JWKS down).
 	CodeAuthUnavailable = "AuthUnavailable"
-	// CodeSTSUnavailable (502): STS did not issue credentials; details are in the server log.
+	// CodeSTSUnavailable (502): STS did not issue credentials (or failed moments ago and is
+	// given time); Retry-After says when to ask again, details are in the server log.
 	CodeSTSUnavailable = "STSUnavailable"
+	// CodeSTSBusy (503): the server's AssumeRole budget has no call for this request now;
+	// Retry-After says when to ask again.
+	CodeSTSBusy = "STSBusy"
 	// CodeInternal (500): a server-side error; details are in the server log.
 	CodeInternal = "InternalError"
 )
@@ -54,6 +61,7 @@ type errorBody struct {
 // line.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, e apiError, attrs ...slog.Attr) {
 	info := requestInfoOf(r)
+	info.code = e.code
 	info.attrs = append(info.attrs, slog.String("code", e.code))
 	info.attrs = append(info.attrs, attrs...)
 	writeJSON(w, e.status, errorBody{Code: e.code, Message: e.message, RequestID: info.id})

@@ -46,6 +46,7 @@ type flagSpec struct {
 // stringFlags are the flags RegisterFlags defines besides the boolean ones.
 var stringFlags = []flagSpec{
 	{"listen", "OSSIGN_LISTEN", DefaultListen, "address to listen on, host:port"},
+	{"metrics-listen", "OSSIGN_METRICS_LISTEN", "", "address of a separate listener for GET /metrics (Prometheus text); off when empty"},
 	{"bucket", "OSSIGN_BUCKET", "", "bucket the credentials are scoped to (required)"},
 	{"region", "OSSIGN_REGION", "", "bucket's region id, e.g. cn-hangzhou (required)"},
 	{"endpoint", "OSSIGN_ENDPOINT", "", "OSS endpoint returned to clients (default https://oss-<region>.aliyuncs.com)"},
@@ -55,14 +56,19 @@ var stringFlags = []flagSpec{
 	{"sts-endpoint", "OSSIGN_STS_ENDPOINT", "", "STS host[:port], always over HTTPS (default from --sts-region)"},
 	{"sts-region", "ALIBABA_CLOUD_STS_REGION", "", "use sts.<region>.aliyuncs.com (default: the global sts.aliyuncs.com)"},
 	{"sts-ca-file", "OSSIGN_STS_CA_FILE", "", "PEM CA certificates to trust for the STS endpoint (an emulator's CA)"},
+	{"sts-timeout", "OSSIGN_STS_TIMEOUT", DefaultSTSTimeout.String(), "bound on one AssumeRole call, connection and answer (at most 30s)"},
+	{"sts-rate", "OSSIGN_STS_RATE", formatRate(DefaultSTSBudget.Rate), "AssumeRole calls per second of this server, all users together (Alibaba allows 100/s per account and region)"},
+	{"sts-burst", "OSSIGN_STS_BURST", strconv.Itoa(DefaultSTSBudget.Burst), "burst of AssumeRole calls above --sts-rate"},
+	{"sts-queue-wait", "OSSIGN_STS_QUEUE_WAIT", DefaultSTSQueueWait.String(), "longest wait of a request for the AssumeRole budget before 503 STSBusy (at most 10s)"},
 	{"duration", "OSSIGN_DURATION", DefaultDuration.String(), "lifetime of vended credentials, 15m to 1h"},
 	{"policy-file", "OSSIGN_POLICY_FILE", "", "session policy template (text/template of PolicyData; default: read/write/list under the user's prefix)"},
 	{"allowed-origins", "OSSIGN_ALLOWED_ORIGINS", "", "comma-separated exact origins allowed by CORS, e.g. https://app.example.com"},
-	{"trusted-proxies", "OSSIGN_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For (and --proxy-user-header) is trusted"},
+	{"trusted-proxies", "OSSIGN_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For, X-Forwarded-Proto (and --proxy-user-header) are trusted"},
 	{"ip-rate", "OSSIGN_IP_RATE", formatRate(DefaultRateLimits.PerIP.Rate), "requests per second per client IP (inf: no limit)"},
 	{"ip-burst", "OSSIGN_IP_BURST", strconv.Itoa(DefaultRateLimits.PerIP.Burst), "burst per client IP"},
 	{"user-rate", "OSSIGN_USER_RATE", formatRate(DefaultRateLimits.PerUser.Rate), "requests per second per user (inf: no limit)"},
 	{"user-burst", "OSSIGN_USER_BURST", strconv.Itoa(DefaultRateLimits.PerUser.Burst), "burst per user"},
+	{"offer", "OSSIGN_OFFER", "sts,sign", "what the server offers: sts (GET /sts credentials), sign (POST /sign uploads) or both; /sts bypasses /sign's type and size limits"},
 	{"presign-types", "OSSIGN_PRESIGN_TYPES", "", "POST /sign allow-list, type=ext pairs, e.g. image/jpeg=jpg,image/png=png (default: jpeg, png, gif, webp, pdf)"},
 	{"presign-max-bytes", "OSSIGN_PRESIGN_MAX_BYTES", strconv.Itoa(DefaultPresignMaxBytes), "largest upload POST /sign signs"},
 	{"presign-expires", "OSSIGN_PRESIGN_EXPIRES", DefaultPresignExpires.String(), "validity of a signed upload, at most 15m"},
@@ -110,6 +116,9 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string) *Flags {
 // Listen returns the address to listen on.
 func (f *Flags) Listen() string { return *f.values["listen"] }
 
+// MetricsListen returns the address of the metrics listener, "" for none.
+func (f *Flags) MetricsListen() string { return f.str("metrics-listen") }
+
 // Config returns the Config the flags describe, reading the files they name. Source is left
 // nil (credentials-go's default chain), and Logger and Now unset. With no authentication
 // flag the Authenticator is nil, which New refuses with a message naming the flags.
@@ -125,6 +134,9 @@ func (f *Flags) Config() (Config, error) {
 		STSEndpoint:    f.str("sts-endpoint"),
 		STSRegion:      f.str("sts-region"),
 		STSVPC:         *f.bools["sts-vpc"],
+		STSTimeout:     p.duration("sts-timeout"),
+		STSBudget:      Limit{Rate: p.rate("sts-rate"), Burst: p.int("sts-burst")},
+		STSQueueWait:   p.duration("sts-queue-wait"),
 		Duration:       p.duration("duration"),
 		AllowedOrigins: splitList(f.str("allowed-origins")),
 		TrustedProxies: p.prefixes("trusted-proxies"),
@@ -132,6 +144,7 @@ func (f *Flags) Config() (Config, error) {
 			PerIP:   Limit{Rate: p.rate("ip-rate"), Burst: p.int("ip-burst")},
 			PerUser: Limit{Rate: p.rate("user-rate"), Burst: p.int("user-burst")},
 		},
+		Offer: p.offer("offer"),
 		Presign: PresignConfig{
 			ContentTypes: p.contentTypes("presign-types"),
 			MaxBytes:     int64(p.int("presign-max-bytes")),
@@ -182,7 +195,7 @@ func (f *Flags) authenticator(trusted []netip.Prefix, hs256Secret []byte) (Authe
 	case len(modes) == 0:
 		return nil, nil
 	case *f.bools["dev-anonymous"]:
-		return DevAnonymous(), nil
+		return DevAnonymous(trusted...), nil
 	case f.str("proxy-user-header") != "":
 		return ProxyHeader(ProxyHeaderConfig{Header: f.str("proxy-user-header"), TrustedProxies: trusted})
 	}
@@ -257,6 +270,26 @@ func (p *flagParser) prefixes(name string) []netip.Prefix {
 		out = append(out, prefix.Masked())
 	}
 	return out
+}
+
+// offer parses a comma-separated list of "sts" and "sign".
+func (p *flagParser) offer(name string) Offer {
+	var o Offer
+	list := splitList(p.f.str(name))
+	for _, item := range list {
+		switch strings.ToLower(item) {
+		case "sts":
+			o.STS = true
+		case "sign":
+			o.Sign = true
+		default:
+			list = nil
+		}
+	}
+	if len(list) == 0 {
+		p.fail(name, "not sts, sign or sts,sign")
+	}
+	return o
 }
 
 // contentTypes parses comma-separated type=extension pairs; empty means the default.

@@ -42,7 +42,8 @@ func TestFlagsConfig(t *testing.T) {
 	f := parseFlags(t, env, "--bucket", testBucket, "--listen", ":9000", "--duration", "30m", "--prefix", "tenants/x/",
 		"--sts-region", "cn-shanghai", "--external-id", "ext", "--ip-rate", "inf", "--user-rate", "0.5", "--user-burst", "3",
 		"--presign-types", "image/png=png, text/plain=txt", "--presign-max-bytes", "1024", "--presign-expires", "5m",
-		"--policy-file", policy, "--endpoint", "http://127.0.0.1:9001")
+		"--policy-file", policy, "--endpoint", "http://127.0.0.1:9001",
+		"--sts-timeout", "3s", "--sts-rate", "20", "--sts-burst", "5", "--sts-queue-wait", "500ms")
 	cfg, err := f.Config()
 	require.NoError(t, err)
 	assert.Equal(t, ":9000", f.Listen())
@@ -59,8 +60,11 @@ func TestFlagsConfig(t *testing.T) {
 	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.1/32")}, cfg.TrustedProxies)
 	assert.Equal(t, RateLimits{PerIP: Limit{Rate: rate.Inf, Burst: DefaultRateLimits.PerIP.Burst}, PerUser: Limit{Rate: 0.5, Burst: 3}}, cfg.RateLimits)
 	assert.Equal(t, PresignConfig{ContentTypes: map[string]string{"image/png": "png", "text/plain": "txt"}, MaxBytes: 1024, Expires: 5 * time.Minute}, cfg.Presign)
+	assert.Equal(t, 3*time.Second, cfg.STSTimeout)
+	assert.Equal(t, Limit{Rate: 20, Burst: 5}, cfg.STSBudget)
+	assert.Equal(t, 500*time.Millisecond, cfg.STSQueueWait)
 	assert.Contains(t, cfg.PolicyTemplate, `"oss:GetObject"`)
-	assert.IsType(t, devAnonymous{}, cfg.Authenticator)
+	assert.IsType(t, &devAnonymous{}, cfg.Authenticator)
 	_, err = New(cfg)
 	assert.NoError(t, err, "the flags make a valid Config")
 
@@ -74,6 +78,10 @@ func TestFlagsConfig(t *testing.T) {
 	assert.Equal(t, DefaultRateLimits, filled.RateLimits)
 	assert.Equal(t, DefaultContentTypes, filled.Presign.ContentTypes)
 	assert.Equal(t, DefaultDuration, filled.Duration)
+	assert.Equal(t, DefaultSTSTimeout, filled.STSTimeout)
+	assert.Equal(t, DefaultSTSBudget, filled.STSBudget)
+	assert.Equal(t, DefaultSTSQueueWait, filled.STSQueueWait)
+	assert.Equal(t, DefaultOffer, filled.Offer)
 }
 
 func TestFlagsAuthenticator(t *testing.T) {
@@ -127,6 +135,8 @@ func TestFlagsErrors(t *testing.T) {
 		{"duration", nil, []string{"--duration", "15"}, "--duration"},
 		{"burst", nil, []string{"--ip-burst", "many"}, "--ip-burst"},
 		{"rate", nil, []string{"--user-rate", "-1"}, "--user-rate"},
+		{"STS rate", nil, []string{"--sts-rate", "fast"}, "--sts-rate"},
+		{"STS timeout", nil, []string{"--sts-timeout", "5"}, "--sts-timeout"},
 		{"CIDR", nil, []string{"--trusted-proxies", "10.0.0.0/33"}, "--trusted-proxies"},
 		{"content types", nil, []string{"--presign-types", "image/png"}, "--presign-types"},
 		{"policy file", nil, []string{"--policy-file", "/nonexistent/policy.json"}, "--policy-file"},

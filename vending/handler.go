@@ -4,17 +4,28 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 )
 
-// Handler returns the server's HTTP handler: GET /sts, POST /sign and GET /healthz, behind
-// CORS and request logging.
+// Handler returns the server's HTTP handler: GET /sts and POST /sign (those Config.Offer
+// selects), GET /healthz (liveness) and GET /readyz (readiness), behind CORS, request
+// logging and counting.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/sts", s.endpoint(http.MethodGet, s.serveSTS))
-	mux.Handle("/sign", s.endpoint(http.MethodPost, s.serveSign))
+	var routes []string
+	if s.cfg.Offer.STS {
+		mux.Handle("/sts", s.endpoint(http.MethodGet, s.serveSTS))
+		routes = append(routes, "GET /sts")
+	}
+	if s.cfg.Offer.Sign {
+		mux.Handle("/sign", s.endpoint(http.MethodPost, s.serveSign))
+		routes = append(routes, "POST /sign")
+	}
 	mux.HandleFunc("/healthz", s.serveHealth)
+	mux.HandleFunc("/readyz", s.serveReady)
+	notFound := "no such endpoint on this server: use " + strings.Join(append(routes, "GET /healthz", "GET /readyz"), ", ")
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, apiError{http.StatusNotFound, CodeNotFound, "no such endpoint: use GET /sts, POST /sign or GET /healthz"})
+		s.fail(w, r, apiError{http.StatusNotFound, CodeNotFound, notFound})
 	})
 	deny := func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apiError{http.StatusForbidden, CodeOriginNotAllowed, "this origin may not call the vending server with credentials"})
@@ -58,32 +69,39 @@ func (s *Server) endpoint(method string, h userHandler) http.Handler {
 	})
 }
 
-// authFailed answers an Authenticator's error: 401, 503 or 500.
+// authFailed answers an Authenticator's error: 401, 403, 503 or 500.
 func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
 	e := apiError{http.StatusInternalServerError, CodeInternal, "the request could not be authenticated"}
 	switch {
 	case errors.Is(err, ErrUnauthenticated):
 		e = apiError{http.StatusUnauthorized, CodeUnauthenticated, "missing or invalid credentials"}
+	case errors.Is(err, ErrForbidden):
+		e = apiError{http.StatusForbidden, CodeForbidden, "this server does not give credentials to this request"}
 	case errors.Is(err, ErrAuthUnavailable):
 		e = apiError{http.StatusServiceUnavailable, CodeAuthUnavailable, "credentials cannot be checked right now: try again later"}
 	}
 	s.fail(w, r, e, slog.String("error", scrubText(err.Error())))
 }
 
-// serveHealth answers liveness probes.
-func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		s.fail(w, r, apiError{http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use GET for /healthz"})
+// stsFailed answers a request that got no credentials, with Retry-After: 503 when the
+// AssumeRole budget is spent, else 502 (a failed call, logged with STS's answer, or a
+// back-off after one).
+func (s *Server) stsFailed(w http.ResponseWriter, r *http.Request, err error) {
+	var su *stsUnavailable
+	if !errors.As(err, &su) {
+		su = &stsUnavailable{cause: err, retryAfter: minBackoff}
+	}
+	seconds := setRetryAfter(w, su.retryAfter)
+	attrs := []slog.Attr{slog.String("error", su.Error())}
+	if su.cause != nil {
+		attrs = stsFailureAttrs(su.cause)
+	}
+	if su.busy {
+		s.metrics.rateLimited.inc("sts_budget")
+		s.fail(w, r, apiError{http.StatusServiceUnavailable, CodeSTSBusy, "too many new sessions right now: try again in " + seconds + " s"}, attrs...)
 		return
 	}
-	writeJSON(w, http.StatusOK, struct{ Status string }{"ok"})
-}
-
-// stsFailed answers 502 for a failed AssumeRole and logs STS's answer.
-func (s *Server) stsFailed(w http.ResponseWriter, r *http.Request, err error) {
-	s.fail(w, r, apiError{http.StatusBadGateway, CodeSTSUnavailable, "temporary credentials could not be obtained: try again later"},
-		stsFailureAttrs(err)...)
+	s.fail(w, r, apiError{http.StatusBadGateway, CodeSTSUnavailable, "temporary credentials could not be obtained: try again later"}, attrs...)
 }
 
 // internalError answers 500 and logs err.

@@ -42,10 +42,11 @@ var errTestSTSDown = errors.New("dial tcp 127.0.0.1:1: connect: connection refus
 // testEpoch is the fake clock's start.
 var testEpoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-// clock is a fake time source.
+// clock is a fake time source whose sleepers wake when it is advanced past their time.
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu       sync.Mutex
+	t        time.Time
+	sleepers map[chan struct{}]time.Time
 }
 
 // newClock returns a clock at testEpoch.
@@ -58,11 +59,47 @@ func (c *clock) Now() time.Time {
 	return c.t
 }
 
-// Advance moves the clock.
+// Advance moves the clock and wakes the sleepers whose time has come.
 func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
+	for wake, until := range c.sleepers {
+		if !until.After(c.t) {
+			close(wake)
+			delete(c.sleepers, wake)
+		}
+	}
+}
+
+// Sleep waits until the clock has been advanced by d (no wait when d ≤ 0), or ctx ends.
+func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	c.mu.Lock()
+	wake := make(chan struct{})
+	if c.sleepers == nil {
+		c.sleepers = map[chan struct{}]time.Time{}
+	}
+	c.sleepers[wake] = c.t.Add(d)
+	c.mu.Unlock()
+	select {
+	case <-wake:
+		return nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		delete(c.sleepers, wake)
+		c.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+// Sleeping returns the number of goroutines in Sleep.
+func (c *clock) Sleeping() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.sleepers)
 }
 
 // fakeSTS is an assumer that issues numbered credentials and counts its calls.
@@ -198,6 +235,7 @@ func (h *harness) start(edit func(*Config), a assumer) *harness {
 	}
 	srv, err := newServer(cfg, a)
 	require.NoError(t, err)
+	srv.cache.sleep = h.clock.Sleep
 	h.srv = srv
 	h.http = httptest.NewServer(srv.Handler())
 	t.Cleanup(h.http.Close)

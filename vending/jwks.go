@@ -17,36 +17,38 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 const (
 	// jwksMaxAge is how long fetched keys are used before they are fetched again.
 	jwksMaxAge = time.Hour
-	// jwksMinInterval is the shortest time between two fetches, however many tokens name
-	// an unknown kid.
+	// jwksMinInterval is the shortest time between a successful fetch and the next, however
+	// many tokens name an unknown kid.
 	jwksMinInterval = time.Minute
+	// jwksRetryInterval is the shortest time between a failed fetch and the next: a JWKS
+	// that is back is used within a second, and one that is down is asked once a second.
+	jwksRetryInterval = time.Second
 	// jwksMaxBytes bounds a JWKS document.
 	jwksMaxBytes = 1 << 20
-	// jwksTimeout bounds one fetch.
-	jwksTimeout = 10 * time.Second
+	// jwksTimeout bounds one fetch, and so how long a request waits for it.
+	jwksTimeout = 5 * time.Second
 	// minRSABits is the smallest RSA modulus accepted.
 	minRSABits = 2048
 )
 
-// jwks is a JSON Web Key Set fetched from an identity provider and cached.
+// jwks is a JSON Web Key Set fetched from an identity provider and cached. One fetch runs at
+// a time; requests that need it wait for it.
 type jwks struct {
 	url    string
 	client *http.Client
 	now    func() time.Time
-	flight singleflight.Group
 
 	mu        sync.Mutex
 	keys      []verificationKey
-	fetched   time.Time // last successful fetch
-	attempted time.Time // last fetch, successful or not
-	lastErr   error     // error of the last fetch
+	fetched   time.Time     // last successful fetch
+	attempted time.Time     // start of the last fetch
+	lastErr   error         // error of the last fetch that ended
+	inflight  chan struct{} // closed when the fetch in flight ends; nil when none is
 }
 
 // verificationKey is one usable key of the set.
@@ -82,6 +84,109 @@ func newJWKS(rawURL string, client *http.Client, now func() time.Time) (*jwks, e
 	return &jwks{url: rawURL, client: client, now: now}, nil
 }
 
+// key returns the key for a token signed with alg whose header names kid (a token without
+// kid uses the set's only key for alg). A request that needs a fetch starts one or, when one
+// is in flight, waits for it (at most jwksTimeout, or until ctx ends). Unknown kids make the
+// set fetch again, at most once per jwksMinInterval after a successful fetch and once per
+// jwksRetryInterval after a failed one; keys older than jwksMaxAge are fetched again, and kept
+// if that fails (or while that fetch is in flight).
+func (k *jwks) key(ctx context.Context, kid, alg string) (any, error) {
+	for waited := false; ; waited = true {
+		k.mu.Lock()
+		now := k.now()
+		key, found := k.find(kid, alg)
+		stale := k.fetched.IsZero() || now.Sub(k.fetched) >= jwksMaxAge
+		var wait chan struct{}
+		switch {
+		case found && (!stale || k.inflight != nil):
+		case waited:
+		case k.inflight != nil:
+			wait = k.inflight
+		case k.mayFetch(now, found):
+			wait = k.startFetch(now)
+		}
+		lastErr := k.lastErr
+		k.mu.Unlock()
+		switch {
+		case wait != nil:
+			if err := awaitFetch(ctx, wait); err != nil {
+				return nil, err
+			}
+			continue
+		case found:
+			return key, nil
+		case lastErr != nil:
+			return nil, fmt.Errorf("%w: the JWKS could not be fetched: %v", ErrAuthUnavailable, lastErr)
+		}
+		return nil, unauthenticated("the JWKS has no %s key with kid %.80q", alg, kid)
+	}
+}
+
+// ready reports whether the set has been loaded, starting a fetch (or waiting for the one in
+// flight) when it has not.
+func (k *jwks) ready(ctx context.Context) error {
+	k.mu.Lock()
+	wait := k.inflight
+	if wait == nil && k.fetched.IsZero() && k.mayFetch(k.now(), false) {
+		wait = k.startFetch(k.now())
+	}
+	k.mu.Unlock()
+	if wait != nil {
+		if err := awaitFetch(ctx, wait); err != nil {
+			return err
+		}
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	switch {
+	case !k.fetched.IsZero():
+		return nil
+	case k.lastErr != nil:
+		return fmt.Errorf("%w: the JWKS could not be fetched: %v", ErrAuthUnavailable, k.lastErr)
+	}
+	return fmt.Errorf("%w: the JWKS is being fetched", ErrAuthUnavailable)
+}
+
+// mayFetch reports whether a fetch may start at now, for a token whose key was found (stale)
+// or not. The caller holds k.mu.
+func (k *jwks) mayFetch(now time.Time, found bool) bool {
+	switch {
+	case k.attempted.IsZero():
+		return true
+	case k.lastErr != nil:
+		return now.Sub(k.attempted) >= jwksRetryInterval
+	}
+	return found || now.Sub(k.attempted) >= jwksMinInterval
+}
+
+// startFetch starts fetching the set and returns a channel closed when the fetch ends. The
+// caller holds k.mu.
+func (k *jwks) startFetch(now time.Time) chan struct{} {
+	done := make(chan struct{})
+	k.inflight, k.attempted = done, now
+	go func() {
+		keys, err := k.fetch()
+		k.mu.Lock()
+		k.lastErr, k.inflight = err, nil
+		if err == nil {
+			k.keys, k.fetched = keys, k.now()
+		}
+		k.mu.Unlock()
+		close(done)
+	}()
+	return done
+}
+
+// awaitFetch waits for a fetch to end, or for ctx to.
+func awaitFetch(ctx context.Context, done chan struct{}) error {
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%w: gave up waiting for the JWKS: %v", ErrAuthUnavailable, ctx.Err())
+	}
+}
+
 // isLoopbackHost reports whether host is localhost or a loopback IP.
 func isLoopbackHost(host string) bool {
 	if host == "localhost" {
@@ -89,38 +194,6 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// key returns the key for a token signed with alg whose header names kid (a token without
-// kid uses the set's only key for alg). Unknown kids make the set fetch again, at most once
-// per jwksMinInterval; keys older than jwksMaxAge are fetched again, and kept if that fails.
-func (k *jwks) key(ctx context.Context, kid, alg string) (any, error) {
-	now := k.now()
-	k.mu.Lock()
-	key, found := k.find(kid, alg)
-	fresh := !k.fetched.IsZero() && now.Sub(k.fetched) < jwksMaxAge
-	mayFetch := k.attempted.IsZero() || now.Sub(k.attempted) >= jwksMinInterval
-	lastErr := k.lastErr
-	k.mu.Unlock()
-	switch {
-	case found && (fresh || !mayFetch):
-		return key, nil
-	case !mayFetch && lastErr != nil:
-		return nil, fmt.Errorf("%w: the JWKS could not be fetched: %v", ErrAuthUnavailable, lastErr)
-	case !mayFetch:
-		return nil, unauthenticated("the JWKS has no %s key with kid %.80q", alg, kid)
-	}
-	_, err, _ := k.flight.Do("", func() (any, error) { return nil, k.refresh(ctx) })
-	k.mu.Lock()
-	key, found = k.find(kid, alg)
-	k.mu.Unlock()
-	switch {
-	case found:
-		return key, nil
-	case err != nil:
-		return nil, fmt.Errorf("%w: the JWKS could not be fetched: %v", ErrAuthUnavailable, err)
-	}
-	return nil, unauthenticated("the JWKS has no %s key with kid %.80q", alg, kid)
 }
 
 // find returns the key named kid for alg, or the only key for alg when kid is empty. The
@@ -137,25 +210,10 @@ func (k *jwks) find(kid, alg string) (any, bool) {
 	return match, n == 1
 }
 
-// refresh fetches the set and replaces the cached keys when that succeeds.
-func (k *jwks) refresh(ctx context.Context) error {
-	k.mu.Lock()
-	k.attempted = k.now()
-	k.mu.Unlock()
-	keys, err := k.fetch(ctx)
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.lastErr = err
-	if err == nil {
-		k.keys, k.fetched = keys, k.now()
-	}
-	return err
-}
-
-// fetch downloads and parses the set. It does not stop when ctx, the request of one of the
-// tokens waiting for it, is canceled.
-func (k *jwks) fetch(ctx context.Context) ([]verificationKey, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jwksTimeout)
+// fetch downloads and parses the set. It is not tied to the request that started it: every
+// request waiting for it gets its result.
+func (k *jwks) fetch() ([]verificationKey, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), jwksTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, k.url, nil)
 	if err != nil {

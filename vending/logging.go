@@ -13,6 +13,7 @@ import (
 type requestInfo struct {
 	id    string
 	user  string
+	code  string // the error Code answered; "" for a success
 	attrs []slog.Attr
 }
 
@@ -39,9 +40,10 @@ func (w *statusWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
-// logRequests gives each request an id (answered in X-Request-Id) and logs one line per
+// logRequests gives each request an id (answered in X-Request-Id), logs one line per
 // request: method, path (never the query), status, duration, client, origin, user and the
-// handlers' details. Errors are logged at Warn (4xx: Info), health checks at Debug.
+// handlers' details, and counts it by route and outcome. Errors are logged at Warn (4xx:
+// Info), health and readiness checks at Debug.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -50,11 +52,17 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info)))
 
+		route := metricRoute(r.URL.Path)
+		code := info.code
+		if code == "" {
+			code = "Success"
+		}
+		s.metrics.requests.inc(route, code)
 		level := slog.LevelInfo
 		switch {
-		case sw.status >= 500:
+		case sw.status >= 500 && route != "/readyz":
 			level = slog.LevelWarn
-		case r.URL.Path == "/healthz":
+		case route == "/healthz" || route == "/readyz":
 			level = slog.LevelDebug
 		}
 		attrs := []slog.Attr{
@@ -73,4 +81,14 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.log.LogAttrs(r.Context(), level, "vending: request", append(attrs, info.attrs...)...)
 	})
+}
+
+// metricRoute is the route label of path: one of the server's routes, or "other", so that
+// the label's values stay few whatever clients ask for.
+func metricRoute(path string) string {
+	switch path {
+	case "/sts", "/sign", "/healthz", "/readyz":
+		return path
+	}
+	return "other"
 }

@@ -26,6 +26,35 @@ const (
 	modePost = "post"
 )
 
+// uploadCacheControl is the Cache-Control of every server-signed upload: the objects are a
+// user's own, fetched through signed URLs, and no shared cache should keep them.
+const uploadCacheControl = "private"
+
+// inlineTypes are the content types whose server-signed uploads are served inline: raster
+// images, which browsers display without running anything. Every other type is served as an
+// attachment (a download), so an allowed type that a browser would render as a page (PDF,
+// SVG, HTML, if an operator allows them) is never rendered on the bucket's origin.
+var inlineTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true, "image/avif": true}
+
+// pinnedHeaders are the attributes, besides the type and size, that a server-signed upload
+// of contentType carries, signed into the PUT URL (the upload must send exactly these) and
+// pinned by the PostObject policy (the form must send exactly these, and no other field):
+// the disposition, the cache policy, and no overwrite, so that the URL or form, once used,
+// cannot replace what was uploaded. Everything else OSS would take from an upload
+// (x-oss-object-acl, x-oss-meta-*, x-oss-storage-class…) is refused: x-oss-* headers not
+// signed into a V4 URL and form fields no condition names are.
+func pinnedHeaders(contentType string) []signer.Header {
+	disposition := "attachment"
+	if inlineTypes[contentType] {
+		disposition = "inline"
+	}
+	return []signer.Header{
+		{Name: "Content-Disposition", Value: disposition},
+		{Name: "Cache-Control", Value: uploadCacheControl},
+		{Name: "x-oss-forbid-overwrite", Value: "true"},
+	}
+}
+
 // signRequest is the POST /sign body. Other fields, such as a file name, are ignored: the
 // server picks the key.
 type signRequest struct {
@@ -45,10 +74,12 @@ type signResponse struct {
 	URL string `json:"URL"`
 	// Method is "PUT" or "POST".
 	Method string `json:"Method"`
-	// Headers (PUT) are the signed headers the upload must carry: Content-Type, and the
-	// Content-Length browsers send by themselves.
+	// Headers (PUT) are the signed headers the upload must carry, exactly: Content-Type,
+	// Content-Disposition, Cache-Control, x-oss-forbid-overwrite, and the Content-Length
+	// browsers send by themselves.
 	Headers map[string]string `json:"Headers,omitempty"`
-	// Fields (POST) are the form fields to send before the file.
+	// Fields (POST) are the form fields to send before the file, exactly: the policy names
+	// each one, and OSS refuses a form with a field the policy does not name.
 	Fields map[string]string `json:"Fields,omitempty"`
 	// Expiration is when the URL or form stops working.
 	Expiration string `json:"Expiration"`
@@ -79,7 +110,7 @@ func (s *Server) serveSign(w http.ResponseWriter, r *http.Request, user string) 
 		s.internalError(w, r, err)
 		return
 	}
-	logCredentials(r, result, creds)
+	s.logCredentials(r, result, creds)
 	info := requestInfoOf(r)
 	info.attrs = append(info.attrs, slog.String("mode", req.Mode), slog.String("key", key),
 		slog.String("content_type", req.ContentType), slog.Int64("size", req.Size))
@@ -119,43 +150,55 @@ func (s *Server) parseSignRequest(w http.ResponseWriter, r *http.Request) (signR
 	return req, ext, nil
 }
 
-// signPut presigns a PUT of exactly req.Size bytes of req.ContentType (V4, with
-// Content-Length signed as an additional header, so OSS refuses any other size).
+// signPut presigns a PUT of exactly req.Size bytes of req.ContentType with pinnedHeaders
+// (V4, with Content-Length, Content-Disposition and Cache-Control signed as additional
+// headers, so OSS refuses any other size, or other values; x-oss-* headers are always signed).
+// V4 can require a header's value but not its absence: the standard headers it does not
+// sign (Content-Encoding, Content-Language, Expires) stay the uploader's to set; mode "post"
+// refuses them too.
 func (s *Server) signPut(creds signer.Credentials, key string, req signRequest, now time.Time) (signResponse, error) {
+	headers := append([]signer.Header{
+		{Name: "Content-Type", Value: req.ContentType},
+		{Name: "Content-Length", Value: strconv.FormatInt(req.Size, 10)},
+	}, pinnedHeaders(req.ContentType)...)
 	p, err := signer.Presign(s.target, creds, signer.Request{
-		Method: http.MethodPut,
-		Bucket: s.cfg.Bucket,
-		Key:    key,
-		Headers: []signer.Header{
-			{Name: "Content-Type", Value: req.ContentType},
-			{Name: "Content-Length", Value: strconv.FormatInt(req.Size, 10)},
-		},
-		AdditionalHeaders: []string{"content-length"},
+		Method:            http.MethodPut,
+		Bucket:            s.cfg.Bucket,
+		Key:               key,
+		Headers:           headers,
+		AdditionalHeaders: []string{"content-length", "content-disposition", "cache-control"},
 		Expires:           s.cfg.Presign.Expires,
 	}, now)
 	if err != nil {
 		return signResponse{}, err
 	}
-	headers := make(map[string]string, len(p.Headers))
+	signed := make(map[string]string, len(p.Headers))
 	for _, h := range p.Headers {
-		headers[h.Name] = h.Value
+		signed[h.Name] = h.Value
 	}
-	return signResponse{Key: key, URL: p.URL, Method: http.MethodPut, Headers: headers, Expiration: formatExpiration(p.Expiration)}, nil
+	return signResponse{Key: key, URL: p.URL, Method: http.MethodPut, Headers: signed, Expiration: formatExpiration(p.Expiration)}, nil
 }
 
-// signPost signs a PostObject form for exactly key, req.ContentType and 1 to req.Size bytes.
+// signPost signs a PostObject form for exactly key, req.ContentType, req.Size bytes, status
+// 204 and pinnedHeaders; the form can carry nothing else.
 func (s *Server) signPost(creds signer.Credentials, key string, req signRequest, now time.Time) (signResponse, error) {
 	expiration := now.Add(s.cfg.Presign.Expires)
 	if creds.Expiration.Before(expiration) {
 		expiration = creds.Expiration // as wire.SignPostObject does
 	}
+	var pinned []signer.Param
+	for _, h := range pinnedHeaders(req.ContentType) {
+		pinned = append(pinned, signer.Param{Name: h.Name, Value: h.Value})
+	}
 	form, err := wire.SignPostObject(s.target, creds, wire.PostPolicy{
-		Expiration:       expiration,
-		Bucket:           s.cfg.Bucket,
-		Key:              key,
-		ContentLengthMin: 1,
-		ContentLengthMax: req.Size,
-		ContentTypes:     []string{req.ContentType},
+		Expiration:          expiration,
+		Bucket:              s.cfg.Bucket,
+		Key:                 key,
+		ContentLengthMin:    req.Size,
+		ContentLengthMax:    req.Size,
+		ContentTypes:        []string{req.ContentType},
+		SuccessActionStatus: http.StatusNoContent,
+		Fields:              pinned,
 	}, now)
 	if err != nil {
 		return signResponse{}, err

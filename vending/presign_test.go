@@ -36,7 +36,8 @@ func TestSignPut(t *testing.T) {
 	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
 	assert.Regexp(t, `^users/42/2026/01/[0-9a-f]{32}\.jpg$`, a.Key, "the server picks the key; the file name is ignored")
 	assert.Equal(t, http.MethodPut, a.Method)
-	assert.Equal(t, map[string]string{"Content-Type": "image/jpeg", "Content-Length": "12345"}, a.Headers)
+	assert.Equal(t, map[string]string{"Content-Type": "image/jpeg", "Content-Length": "12345", "Content-Disposition": "inline",
+		"Cache-Control": "private", "x-oss-forbid-overwrite": "true"}, a.Headers, "everything the upload carries is signed")
 	assert.Equal(t, "2026-01-02T03:14:05Z", a.Expiration, "10 minutes by default")
 
 	u, err := url.Parse(a.URL)
@@ -46,7 +47,7 @@ func TestSignPut(t *testing.T) {
 	q := u.Query()
 	assert.Equal(t, "OSS4-HMAC-SHA256", q.Get("x-oss-signature-version"))
 	assert.Equal(t, "600", q.Get("x-oss-expires"))
-	assert.Equal(t, "content-length", q.Get("x-oss-additional-headers"), "the size is signed")
+	assert.Equal(t, "cache-control;content-disposition;content-length", q.Get("x-oss-additional-headers"), "the size and the pinned headers are signed")
 	assert.Equal(t, "STS.fakeKey1/20260102/cn-hangzhou/oss/aliyun_v4_request", q.Get("x-oss-credential"))
 	assert.True(t, strings.HasPrefix(q.Get("x-oss-security-token"), "fakeTOKEN1"))
 
@@ -87,8 +88,13 @@ func TestSignPost(t *testing.T) {
 	assert.Equal(t, "2026-01-02T03:14:05.000Z", policy.Expiration)
 	assert.Contains(t, policy.Conditions, map[string]any{"bucket": testBucket})
 	assert.Contains(t, policy.Conditions, map[string]any{"key": a.Key}, "exactly this key")
-	assert.Contains(t, policy.Conditions, []any{"content-length-range", 1.0, 2048.0}, "at most the declared size")
+	assert.Contains(t, policy.Conditions, []any{"content-length-range", 2048.0, 2048.0}, "exactly the declared size")
 	assert.Contains(t, policy.Conditions, map[string]any{"content-type": "application/pdf"})
+	for name, value := range map[string]string{"success_action_status": "204", "content-disposition": "attachment", "cache-control": "private", "x-oss-forbid-overwrite": "true"} {
+		assert.Contains(t, policy.Conditions, map[string]any{name: value}, "pinned by the policy")
+	}
+	assert.Equal(t, "attachment", a.Fields["Content-Disposition"], "a PDF is downloaded, never rendered on the bucket's origin")
+	assert.Equal(t, "204", a.Fields["success_action_status"])
 	assert.Contains(t, policy.Conditions, map[string]any{"x-oss-security-token": a.Fields["x-oss-security-token"]})
 }
 

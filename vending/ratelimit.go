@@ -58,10 +58,18 @@ func (s *limiterSet) allow(key string, now time.Time) (wait time.Duration, ok bo
 	return 0, true
 }
 
-// rateLimited answers 429 with Retry-After in whole seconds (at least 1).
+// rateLimited answers 429 with Retry-After.
 func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, wait time.Duration, scope string) {
-	seconds := max(1, int(math.Ceil(wait.Seconds())))
-	w.Header().Set("Retry-After", strconv.Itoa(seconds))
-	s.fail(w, r, apiError{http.StatusTooManyRequests, CodeRateLimited, "too many requests: try again in " + strconv.Itoa(seconds) + " s"},
+	s.metrics.rateLimited.inc(scope)
+	seconds := setRetryAfter(w, wait)
+	s.fail(w, r, apiError{http.StatusTooManyRequests, CodeRateLimited, "too many requests: try again in " + seconds + " s"},
 		slog.String("limit", scope))
+}
+
+// setRetryAfter sets Retry-After to wait in whole seconds, rounded up, at least 1, and
+// returns the value.
+func setRetryAfter(w http.ResponseWriter, wait time.Duration) string {
+	seconds := strconv.Itoa(max(1, int(math.Ceil(wait.Seconds()))))
+	w.Header().Set("Retry-After", seconds)
+	return seconds
 }

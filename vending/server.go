@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/ossign/ossign/signer"
 )
@@ -25,6 +26,8 @@ type Server struct {
 	cors           *corsPolicy
 	ipLimits       *limiterSet
 	userLimits     *limiterSet
+	metrics        *metrics
+	stsHealth      *stsHealth
 }
 
 // New checks cfg and returns a Server that obtains credentials through credentials-go. It
@@ -70,17 +73,24 @@ func newServer(cfg Config, a assumer) (*Server, error) {
 		target:         cfg.target(),
 		policy:         policy,
 		uploaderPolicy: uploaderPolicy,
-		cache:          newTokenCache(a, cfg.CacheSize, cfg.Now, cfg.Logger),
+		cache:          newTokenCache(a, &cfg),
 		cors:           cors,
 		ipLimits:       newLimiterSet(cfg.RateLimits.PerIP),
 		userLimits:     newLimiterSet(cfg.RateLimits.PerUser),
+		metrics:        newMetrics(),
+		stsHealth:      &stsHealth{},
 	}
+	s.cache.observe = func(err error, took time.Duration) {
+		s.metrics.observeSTS(err, took)
+		s.stsHealth.record(err, cfg.Now())
+	}
+	s.cache.skip = func(reason string) { s.metrics.stsSkipped.inc(reason) }
 	s.log.Info("vending: configured",
 		slog.String("bucket", cfg.Bucket), slog.String("region", cfg.Region), slog.String("endpoint", cfg.Endpoint),
 		slog.String("prefix", cfg.Prefix), slog.Duration("duration", cfg.Duration),
 		slog.String("auth", describe(cfg.Authenticator)), slog.String("sts", describe(a)),
 		slog.String("allowed_origins", cors.String()))
-	if _, ok := cfg.Authenticator.(devAnonymous); ok {
+	if _, ok := cfg.Authenticator.(*devAnonymous); ok {
 		s.log.Warn("vending: dev-anonymous mode: anyone who can reach this server gets credentials for a prefix of their own; use it only on a local machine")
 	}
 	return s, nil

@@ -12,12 +12,6 @@ import (
 	"github.com/ossign/ossign/signer"
 )
 
-// STS client timeouts, in milliseconds as credentials-go takes them.
-const (
-	stsConnectTimeoutMillis = 5000
-	stsReadTimeoutMillis    = 10000
-)
-
 // assumeRequest is one AssumeRole call's per-session parameters.
 type assumeRequest struct {
 	sessionName string
@@ -39,6 +33,7 @@ type ramRoleAssumer struct {
 	stsEndpoint string
 	stsRegion   string
 	stsVPC      bool
+	timeout     time.Duration
 	now         func() time.Time
 }
 
@@ -55,6 +50,7 @@ func newRAMRoleAssumer(cfg *Config) *ramRoleAssumer {
 		stsEndpoint: cfg.STSEndpoint,
 		stsRegion:   cfg.STSRegion,
 		stsVPC:      cfg.STSVPC,
+		timeout:     cfg.STSTimeout,
 		now:         cfg.Now,
 	}
 }
@@ -62,11 +58,15 @@ func newRAMRoleAssumer(cfg *Config) *ramRoleAssumer {
 // assumeRole builds a RAMRoleArn provider for this one session (the provider takes one
 // policy and session name for its lifetime) and asks it for credentials.
 //
-// The provider does not expose the Expiration STS returned, so it is computed as the time
+// The provider does not expose the Expiration STS returned (credentials-go v1.4.14 keeps it
+// in an unexported field and has no hook on the HTTP answer), so it is computed as the time
 // just before the call plus the duration: never later than STS's own, as STS starts counting
-// after receiving the call (assuming the two clocks agree within a second, which NTP gives).
-// The waiting stops when ctx ends; the call itself runs to credentials-go's own timeouts
-// (5 s connect, 10 s read).
+// after receiving the call (assuming the two clocks agree within a second, which NTP gives),
+// and earlier by at most the call's duration, which a.timeout bounds. Clients are told this
+// time, and cached credentials are handed out until staleMargin before it.
+//
+// credentials-go is given a.timeout for the whole exchange (its http.Client timeout is
+// connect + read), half of it for connecting; the waiting also stops when ctx ends.
 func (a *ramRoleAssumer) assumeRole(ctx context.Context, req assumeRequest) (signer.Credentials, error) {
 	b := providers.NewRAMRoleARNCredentialsProviderBuilder().
 		WithCredentialsProvider(a.source).
@@ -74,7 +74,7 @@ func (a *ramRoleAssumer) assumeRole(ctx context.Context, req assumeRequest) (sig
 		WithRoleSessionName(req.sessionName).
 		WithDurationSeconds(int(req.duration / time.Second)).
 		WithPolicy(req.policy).
-		WithHttpOptions(&providers.HttpOptions{ConnectTimeout: stsConnectTimeoutMillis, ReadTimeout: stsReadTimeoutMillis})
+		WithHttpOptions(stsHTTPOptions(a.timeout))
 	switch {
 	case a.stsEndpoint != "":
 		b = b.WithStsEndpoint(a.stsEndpoint)
@@ -117,6 +117,13 @@ func (a *ramRoleAssumer) assumeRole(ctx context.Context, req assumeRequest) (sig
 		return signer.Credentials{}, fmt.Errorf("AssumeRole returned unusable credentials: %w", err)
 	}
 	return c, nil
+}
+
+// stsHTTPOptions splits timeout between credentials-go's connect and read timeouts (whole
+// milliseconds, at least 1 each), whose sum bounds its HTTP exchange.
+func stsHTTPOptions(timeout time.Duration) *providers.HttpOptions {
+	total := max(int(timeout/time.Millisecond), 2)
+	return &providers.HttpOptions{ConnectTimeout: total / 2, ReadTimeout: total - total/2}
 }
 
 // String describes the STS client for the startup log.

@@ -23,14 +23,15 @@ func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request, user string) {
 		s.stsFailed(w, r, err)
 		return
 	}
-	logCredentials(r, result, creds)
+	s.logCredentials(r, result, creds)
 	writeJSON(w, http.StatusOK, wire.Vending{Credentials: creds, Bucket: s.cfg.Bucket, Region: s.cfg.Region, Endpoint: s.cfg.Endpoint, Prefix: prefix})
 }
 
-// logCredentials adds where credentials came from to the request's log line: the cache
-// result, the AccessKeyId (an identifier, not a secret; it links OSS access logs to the
+// logCredentials counts where credentials came from and adds it to the request's log line:
+// the cache result, the AccessKeyId (an identifier, not a secret; it links OSS access logs to the
 // user) and the expiry.
-func logCredentials(r *http.Request, result cacheResult, creds signer.Credentials) {
+func (s *Server) logCredentials(r *http.Request, result cacheResult, creds signer.Credentials) {
+	s.metrics.credentials.inc(string(result))
 	info := requestInfoOf(r)
 	info.attrs = append(info.attrs, slog.String("cache", string(result)),
 		slog.String("access_key_id", creds.AccessKeyID), slog.String("expiration", formatExpiration(creds.Expiration)))

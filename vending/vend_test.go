@@ -54,8 +54,11 @@ func TestSTSFailureIsGeneric(t *testing.T) {
 	assert.Equal(t, "REQ-1", line["sts_request_id"])
 	assert.Equal(t, "WARN", line["level"])
 
+	assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+
 	h.sts.setErr(nil)
-	assert.Equal(t, http.StatusOK, h.getSTS("42", nil).StatusCode, "a failure is not cached")
+	h.clock.Advance(time.Second)
+	assert.Equal(t, http.StatusOK, h.getSTS("42", nil).StatusCode, "a failure holds the next call back for a second only")
 }
 
 func TestRoutes(t *testing.T) {

@@ -84,7 +84,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 
 	mux := http.NewServeMux()
-	for _, route := range []string{"/sts", "/sign", "/healthz"} {
+	for _, route := range []string{"/sts", "/sign", "/healthz", "/readyz"} {
 		mux.Handle(route, srv.Handler())
 	}
 	mux.Handle("/dist/", http.StripPrefix("/dist/", http.FileServer(http.Dir(*dist))))

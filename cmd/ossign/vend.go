@@ -5,14 +5,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ossign/ossign/vending"
 )
 
 // runVend is `ossign vend`: the production token-vending server. Every flag defaults to its
 // environment variable (see the README); the server's own identity comes from credentials-go's
-// default chain. It checks STS once at start, then serves until ctx is done.
+// default chain. It listens (refusing an address the authentication mode makes unsafe),
+// checks STS once, then serves (and the metrics, with --metrics-listen) until ctx is done.
 func runVend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("vend", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -32,9 +36,27 @@ func runVend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	ln, err := srv.Listen(flags.Listen())
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	var metricsLn net.Listener
+	if addr := flags.MetricsListen(); addr != "" {
+		if metricsLn, err = net.Listen("tcp", addr); err != nil {
+			return err
+		}
+		defer metricsLn.Close()
+	}
 	if err := srv.CheckSTS(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "ossign vend: serving on %s\n", flags.Listen())
-	return srv.ListenAndServe(ctx, flags.Listen())
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return srv.Serve(ctx, ln) })
+	fmt.Fprintf(stdout, "ossign vend: serving on %s\n", ln.Addr())
+	if metricsLn != nil {
+		g.Go(func() error { return srv.ServeMetrics(ctx, metricsLn) })
+		fmt.Fprintf(stdout, "ossign vend: metrics on http://%s/metrics\n", metricsLn.Addr())
+	}
+	return g.Wait()
 }

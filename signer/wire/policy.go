@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -39,6 +40,11 @@ type PostPolicy struct {
 	// SuccessActionStatus is the status OSS answers with: 200, 201 or 204; 0 leaves OSS's
 	// default (204).
 	SuccessActionStatus int
+	// Fields are further form fields the form sends with exactly these values, each pinned
+	// by an exact condition {name: value}: Content-Disposition, Cache-Control,
+	// x-oss-forbid-overwrite, x-oss-meta-*… A form may send no field its policy does not
+	// name, so these are the only other attributes a signed form can give the object.
+	Fields []signer.Param
 }
 
 // policyDocument is the policy JSON (§3.1). encoding/json writes struct fields in order,
@@ -55,7 +61,7 @@ type policyDocument struct {
 // The conditions come in this order: bucket; the signing parameters as exact conditions (for
 // V4 pass signer.PostPolicyConditions: x-oss-signature-version, x-oss-credential, x-oss-date
 // and x-oss-security-token; for V1 none); the key; content-length-range; content-type;
-// success_action_status. Invalid policies return a *signer.Error with code
+// success_action_status; Fields. Invalid policies return a *signer.Error with code
 // signer.CodeInvalidPolicy (signer.CodeInvalidBucket for a missing bucket).
 func (p PostPolicy) Document(signing []signer.Param) ([]byte, error) {
 	if err := p.validate(signing); err != nil {
@@ -83,6 +89,9 @@ func (p PostPolicy) Document(signing []signer.Param) ([]byte, error) {
 	}
 	if p.SuccessActionStatus != 0 {
 		conditions = append(conditions, exact("success_action_status", strconv.Itoa(p.SuccessActionStatus)))
+	}
+	for _, f := range p.Fields {
+		conditions = append(conditions, exact(strings.ToLower(f.Name), f.Value))
 	}
 	return json.Marshal(policyDocument{Expiration: p.Expiration.UTC().Format(policyTimeLayout), Conditions: conditions})
 }
@@ -131,6 +140,15 @@ func (p *PostPolicy) validate(signing []signer.Param) error {
 		}
 		texts = append(texts, s.Name, s.Value)
 	}
+	for _, f := range p.Fields {
+		switch strings.ToLower(f.Name) {
+		case "":
+			return policyError("a field has an empty name")
+		case "key", "bucket", "content-type", "success_action_status", "policy", "file":
+			return policyError("field %q has a setting of its own in PostPolicy (or none): not in Fields", f.Name)
+		}
+		texts = append(texts, f.Name, f.Value)
+	}
 	for _, s := range texts {
 		if !utf8.ValidString(s) {
 			return policyError("the policy has a value that is not valid UTF-8")
@@ -146,9 +164,9 @@ func policyError(format string, args ...any) *signer.Error {
 // SignPostObject builds the policy document for p and signs it for a PostObject form upload
 // with c at now (§3.2, §3.3). A policy never outlives its credentials: when c expires before
 // p.Expiration, the document's expiration is c.Expiration instead. The expiration must be after
-// now. The returned fields are signer.SignPostObject's plus "key" when p.Key is set and
-// "success_action_status" when p.SuccessActionStatus is; with KeyPrefix the caller adds the
-// key, and the file must be the last field.
+// now. The returned fields are signer.SignPostObject's plus "key" when p.Key is set,
+// "success_action_status" when p.SuccessActionStatus is, and p.Fields; with KeyPrefix the
+// caller adds the key, and the file must be the last field.
 func SignPostObject(t signer.Target, c signer.Credentials, p PostPolicy, now time.Time) (signer.PostForm, error) {
 	if !c.Expiration.IsZero() && c.Expiration.Before(p.Expiration) {
 		p.Expiration = c.Expiration
@@ -175,5 +193,6 @@ func SignPostObject(t signer.Target, c signer.Credentials, p PostPolicy, now tim
 	if p.SuccessActionStatus != 0 {
 		form.Fields = append(form.Fields, signer.Param{Name: "success_action_status", Value: strconv.Itoa(p.SuccessActionStatus)})
 	}
+	form.Fields = append(form.Fields, p.Fields...)
 	return form, nil
 }

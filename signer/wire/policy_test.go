@@ -98,6 +98,12 @@ func TestPostPolicyDocument(t *testing.T) {
 				`["content-length-range",0,5368709120],["in","$content-type",["image/jpeg","image/png"]]]}`,
 		},
 		{
+			name: "pinned fields",
+			policy: wire.PostPolicy{Expiration: exp, Bucket: "examplebucket", Key: "k", SuccessActionStatus: 204,
+				Fields: []signer.Param{{Name: "Content-Disposition", Value: "attachment"}, {Name: "x-oss-forbid-overwrite", Value: "true"}}},
+			want: head + `{"key":"k"},{"success_action_status":"204"},{"content-disposition":"attachment"},{"x-oss-forbid-overwrite":"true"}]}`,
+		},
+		{
 			name:   "any key, nothing else",
 			policy: wire.PostPolicy{Expiration: exp, Bucket: "examplebucket", AnyKey: true},
 			want:   `{"expiration":"2023-12-03T13:00:00.123Z","conditions":[{"bucket":"examplebucket"}]}`,
@@ -139,6 +145,9 @@ func TestPostPolicyDocumentErrors(t *testing.T) {
 		{"empty content type", valid(func(p *wire.PostPolicy) { p.ContentTypes = []string{"image/png", ""} }), nil, signer.CodeInvalidPolicy, "empty entry"},
 		{"invalid UTF-8 key", valid(func(p *wire.PostPolicy) { p.KeyPrefix = "users/\xff" }), nil, signer.CodeInvalidPolicy, "not valid UTF-8"},
 		{"unnamed signing condition", valid(func(*wire.PostPolicy) {}), []signer.Param{{Value: "v"}}, signer.CodeInvalidPolicy, "empty name"},
+		{"unnamed field", valid(func(p *wire.PostPolicy) { p.Fields = []signer.Param{{Value: "v"}} }), nil, signer.CodeInvalidPolicy, "empty name"},
+		{"key as a field", valid(func(p *wire.PostPolicy) { p.Fields = []signer.Param{{Name: "Key", Value: "users/43/x"}} }), nil, signer.CodeInvalidPolicy, "not in Fields"},
+		{"invalid UTF-8 field", valid(func(p *wire.PostPolicy) { p.Fields = []signer.Param{{Name: "x-oss-meta-a", Value: "\xff"}} }), nil, signer.CodeInvalidPolicy, "not valid UTF-8"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,6 +177,14 @@ func TestSignPostObject(t *testing.T) {
 			policy:         wire.PostPolicy{Expiration: mustTime(t, "2023-12-03T13:00:00Z"), Bucket: "examplebucket", Key: "users/42/a.png", SuccessActionStatus: 200},
 			wantExpiration: `"expiration":"2023-12-03T12:27:12.000Z"`,
 			wantFields:     map[string]string{"key": "users/42/a.png", "success_action_status": "200", "x-oss-security-token": canaryToken},
+		},
+		{
+			name:  "pinned fields are sent",
+			creds: sts,
+			policy: wire.PostPolicy{Expiration: mustTime(t, "2023-12-03T12:20:00Z"), Bucket: "examplebucket", Key: "k",
+				Fields: []signer.Param{{Name: "Cache-Control", Value: "private"}}},
+			wantExpiration: `"expiration":"2023-12-03T12:20:00.000Z"`,
+			wantFields:     map[string]string{"Cache-Control": "private"},
 		},
 		{
 			name:           "kept when the credentials outlive it",
