@@ -61,8 +61,9 @@ export interface ClientOptions {
   /** The wasm module's URL. Default: ossign.wasm next to the script or module. (Node's fetch
    * cannot read file: URLs: in Node pass wasmModule.) */
   wasmURL?: string | URL;
-  /** The compiled module or its bytes, instead of fetching wasmURL. */
-  wasmModule?: WebAssembly.Module | BufferSource;
+  /** The compiled module or its bytes, or a promise of either (e.g. a WebAssembly.compileStreaming
+   * started by an inline script in the page's head), instead of fetching wasmURL. */
+  wasmModule?: WebAssembly.Module | BufferSource | Promise<WebAssembly.Module | BufferSource>;
   /** Retries of a failed credentials fetch: count (default 3) and backoff in ms. */
   retry?: { retries?: number; baseDelay?: number; maxDelay?: number };
   /** The local clock, ms since the epoch (default Date.now). For tests. */

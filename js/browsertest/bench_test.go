@@ -73,6 +73,7 @@ func BenchmarkChromiumStartup(b *testing.B) {
 	const loads = 11
 	pages := []struct{ name, path string }{
 		{"ossign-script", "/c/pages/bench-ossign.html"},
+		{"ossign-early", "/c/pages/bench-early.html"},
 		{"ossign-esm", "/c/pages/bench-esm.html"},
 		{"ali-oss", "/c/pages/bench-alioss.html"},
 	}

@@ -5,8 +5,9 @@ import { OssignError } from './errors.js';
 let loading;
 
 /**
- * Loads ossign.wasm once. `wasmModule` (a WebAssembly.Module or the bytes) wins over `wasmURL`.
- * @param {{wasmURL?: string|URL, wasmModule?: WebAssembly.Module|BufferSource}} source
+ * Loads ossign.wasm once. `wasmModule` (a WebAssembly.Module or the bytes, or a promise of
+ * either) wins over `wasmURL`.
+ * @param {{wasmURL?: string|URL, wasmModule?: WebAssembly.Module|BufferSource|Promise}} source
  * @returns {Promise<WasmModule>}
  */
 export function loadModule(source) {
@@ -46,6 +47,7 @@ async function instantiate({ wasmURL, wasmModule }) {
 }
 
 async function instantiateWith(imports, wasmURL, wasmModule) {
+  if (wasmModule instanceof Promise) wasmModule = await wasmModule;
   if (wasmModule instanceof WebAssembly.Module) return WebAssembly.instantiate(wasmModule, imports);
   if (wasmModule) return (await WebAssembly.instantiate(wasmModule, imports)).instance;
   if (!wasmURL) throw new OssignError('LoadFailed', 'no wasmURL or wasmModule given');
