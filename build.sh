@@ -122,22 +122,18 @@ cmd_test() {
   done
 }
 
+# cmd_bench runs the benchmarks and writes BENCHMARKS.md with its charts (docs/benchmarks/):
+# cmd/benchreport runs them (Go native and wasm, vending, headless Chromium next to ali-oss)
+# and puts every figure next to its reference from the same run.
 cmd_bench() {
   ensure_chromium
   ensure_node_modules
+  cmd_build >/dev/null
   echo "== ossign.wasm by Go package (bytes; ≈br: estimated share of the brotli download)"
   go run ./cmd/bundle -size-report
   echo "== ossign.wasm start-up in Node (fresh process per run)"
-  cmd_build >/dev/null
   node wasm/startup_bench.mjs dist 21
-  echo "== Go signer (native)"
-  go test -run='^$' -bench=. -benchmem ./signer/...
-  echo "== Go signer compiled to wasm, run by Node"
-  wasm_go test -run='^$' -bench='Presign|SignHeader|CRC64' -benchmem ./signer
-  echo "== vending: requests/s on cache hits (loopback, bounded)"
-  go test -run='^$' -bench=VendingCacheHit -benchtime=20000x ./vending
-  echo "== headless Chromium: ossign next to ali-oss (signing, start-up, uploads, CRC-64)"
-  go test -run='^$' -bench=Chromium -benchtime=1x ./js/browsertest
+  go run ./cmd/benchreport -out BENCHMARKS.md
 }
 
 case "${1:-}" in

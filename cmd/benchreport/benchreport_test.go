@@ -1,0 +1,44 @@
+package main
+
+import (
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const sample = `goos: linux
+BenchmarkOfficialSDK/ossign-V4-presign-2         	  372861	      3784 ns/op	    2048 B/op	      15 allocs/op
+BenchmarkOfficialSDK/sdk-V4-presign-2            	   64507	     18456 ns/op	   10065 B/op	     118 allocs/op
+BenchmarkChromiumSigning/ossign-2         	       1	      5929 ns/op	        17.40 µs/v1URL	        21.80 µs/v4URL
+BenchmarkChromiumSigning/ali-oss-2        	       1	      2583 ns/op	        27.33 µs/v1URL	       145.8 µs/v4URL
+PASS
+`
+
+// TestParseAndRender parses `go test -bench` output, builds the tables from it (missing figures
+// shown as "–"), and renders Markdown and charts that are well-formed SVG.
+func TestParseAndRender(t *testing.T) {
+	r := results{}
+	require.NoError(t, parseBench(strings.NewReader(sample), "", r))
+	v, ok := r.get("BenchmarkOfficialSDK/sdk-V4-presign", "ns/op")
+	require.True(t, ok, "the -GOMAXPROCS suffix is dropped")
+	assert.Equal(t, 18456.0, v)
+	assert.Equal(t, 27.33, r["BenchmarkChromiumSigning/ali-oss"]["µs/v1URL"])
+
+	tables := buildTables(r)
+	signing := tables[3]
+	require.Equal(t, "signing", signing.id)
+	assert.Equal(t, []string{"V4 `signatureUrl` / `signatureUrlV4`", "21.8", "146", "6.7× faster"}, signing.rows[0])
+	assert.Equal(t, "–", signing.rows[2][1], "an operation not measured")
+	sdk := tables[4]
+	assert.Equal(t, []string{"V4 presign", "3784", "15.0", "18456", "118", "4.9× faster"}, sdk.rows[0])
+
+	md := string(renderMarkdown(machine{}, tables, "docs/benchmarks"))
+	assert.Contains(t, md, "| V4 `signatureUrl` / `signatureUrlV4` | 21.8 | 146 | 6.7× faster |")
+	assert.Contains(t, md, "![Signing in Chromium (µs per call)](docs/benchmarks/signing.svg)")
+	for _, tb := range tables {
+		assert.NoError(t, xml.Unmarshal(chartSVG(tb), new(struct{})), "%s.svg is well-formed", tb.id)
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// results maps a benchmark name without its -GOMAXPROCS suffix ("BenchmarkChromiumSigning/ossign")
+// to its metrics by unit ("µs/v4URL").
+type results map[string]map[string]float64
+
+// get returns a metric, and whether it was measured.
+func (r results) get(bench, unit string) (float64, bool) {
+	v, ok := r[bench][unit]
+	return v, ok
+}
+
+// suite is one benchmark command; its output is shown as it runs and parsed into results.
+type suite struct {
+	title string
+	// env is added to the command's environment; wasmGo runs it with the wasm toolchain under Node.
+	args   []string
+	wasmGo bool
+	// prefix is prepended to the benchmark names it reports (to tell the wasm run from the native).
+	prefix string
+}
+
+// suites are the benchmark runs, in order. They are bounded: -benchtime counts where a
+// benchmark measures by itself, so that ./build.sh bench stays within 15 minutes on 2 cores.
+var suites = []suite{
+	{title: "Go signer, native", args: []string{"test", "-run", "^$", "-bench", ".", "-benchmem", "./signer"}},
+	{title: "Go signer compiled to wasm, run by Node", wasmGo: true, prefix: "wasm:",
+		args: []string{"test", "-run", "^$", "-bench", "Presign|SignHeader|PostPolicy|CRC64", "-benchmem", "./signer"}},
+	{title: "vending: GET /sts at cache hit", args: []string{"test", "-run", "^$", "-bench", "VendingCacheHit", "-benchtime", "20000x", "./vending"}},
+	{title: "headless Chromium: signing, start-up, uploads", args: []string{"test", "-run", "^$", "-bench", "Chromium", "-benchtime", "1x", "-timeout", "30m", "./js/browsertest"}},
+}
+
+// run runs the suite, echoing its output, and adds what it measured to r.
+func (s suite) run(r results) error {
+	cmd := exec.Command("go", s.args...)
+	cmd.Stderr = os.Stderr
+	if s.wasmGo {
+		toolchain, err := os.ReadFile(filepath.Join("wasm", "GOTOOLCHAIN"))
+		if err != nil {
+			return err
+		}
+		goroot, err := exec.Command("go", "env", "GOROOT").Output()
+		if err != nil {
+			return err
+		}
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOTOOLCHAIN="+strings.TrimSpace(string(toolchain)),
+			"PATH="+os.Getenv("PATH")+":"+filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm"))
+	}
+	var out bytes.Buffer
+	cmd.Stdout = io.MultiWriter(os.Stdout, &out)
+	if err := cmd.Run(); err != nil {
+		return err
+	}
+	return parseBench(&out, s.prefix, r)
+}
+
+// parseBench reads `go test -bench` lines: name, iterations, then value-unit pairs.
+func parseBench(rd io.Reader, prefix string, r results) error {
+	scan := bufio.NewScanner(rd)
+	for scan.Scan() {
+		f := strings.Fields(scan.Text())
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		name := f[0]
+		if i := strings.LastIndexByte(name, '-'); i > 0 {
+			if _, err := strconv.Atoi(name[i+1:]); err == nil {
+				name = name[:i]
+			}
+		}
+		m := r[prefix+name]
+		if m == nil {
+			m = map[string]float64{}
+			r[prefix+name] = m
+		}
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				return fmt.Errorf("%q: %w", scan.Text(), err)
+			}
+			m[f[i+1]] = v
+		}
+	}
+	return scan.Err()
+}
