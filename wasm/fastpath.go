@@ -24,12 +24,18 @@ import (
 // Result fields: url, method, expiration (ms, "0" for header signing), clamped ("1"/"0"),
 // header count, name, value, … and, when asked, version, canonical request, string to sign,
 // signature. A failed call returns minus the length of "code\x00message".
+//
+// PostObject takes two calls: the conditions a V4 policy signed now must hold (no request
+// fields; result: count, name, value, …), then the signature of the policy built with them
+// (request fields: bucket, policy JSON; result: url, field count, name, value, …).
 var ioBuf = make([]byte, 16<<10)
 
 // Operations of ossign_sign.
 const (
-	opPresign     = 1
-	opSignHeaders = 2
+	opPresign        = 1
+	opSignHeaders    = 2
+	opPostConditions = 3
+	opSignPost       = 4
 )
 
 // ossignBuffer returns the address of the I/O buffer; it moves when the buffer grows.
@@ -98,12 +104,36 @@ func errorFields(err error) []string {
 	return []string{code, err.Error()}
 }
 
-// signFields signs the request fields for client id at now and returns the result fields.
+// signFields runs op on the request fields for client id at now and returns the result fields.
 func signFields(op, id int32, now time.Time, fields []string) ([]string, error) {
 	c, err := lookupClient(id)
 	if err != nil {
 		return nil, err
 	}
+	switch op {
+	case opPresign, opSignHeaders:
+		return signRequestFields(c, op, now, fields)
+	case opPostConditions:
+		conds, err := signer.PostPolicyConditions(c.target, c.creds, now)
+		if err != nil {
+			return nil, err
+		}
+		return fieldWriter{}.params(conds), nil
+	case opSignPost:
+		if len(fields) != 2 {
+			return nil, &signer.Error{Code: codeBadCall, Message: "malformed request fields"}
+		}
+		form, err := signer.SignPostObject(c.target, c.creds, fields[0], []byte(fields[1]), now)
+		if err != nil {
+			return nil, err
+		}
+		return fieldWriter{}.add(form.URL).params(form.Fields), nil
+	}
+	return nil, &signer.Error{Code: codeBadCall, Message: "unknown operation"}
+}
+
+// signRequestFields presigns or header-signs the request fields.
+func signRequestFields(c *client, op int32, now time.Time, fields []string) ([]string, error) {
 	r := fieldReader{fields: fields}
 	req := signer.Request{Method: r.next(), Bucket: r.next(), Key: r.next()}
 	if ms := r.next(); ms != "" {
@@ -153,8 +183,6 @@ func signFields(op, id int32, now time.Time, fields []string) ([]string, error) 
 		}
 		w = w.add(s.URL).add(s.Method).add("0").add("0").headers(s.Headers)
 		x = s.Explanation
-	default:
-		return nil, &signer.Error{Code: codeBadCall, Message: "unknown operation"}
 	}
 	if explain {
 		w = w.add(string(x.Version)).add(x.CanonicalRequest).add(x.StringToSign).add(x.Signature)
@@ -240,6 +268,15 @@ func (r *fieldReader) atoi(s string) int {
 type fieldWriter []string
 
 func (w fieldWriter) add(s string) fieldWriter { return append(w, s) }
+
+// params writes a count, then each parameter's name and value.
+func (w fieldWriter) params(ps []signer.Param) fieldWriter {
+	w = w.add(decimal(int64(len(ps))))
+	for _, p := range ps {
+		w = w.add(p.Name).add(p.Value)
+	}
+	return w
+}
 
 func (w fieldWriter) headers(hs []signer.Header) fieldWriter {
 	w = w.add(decimal(int64(len(hs))))

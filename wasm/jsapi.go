@@ -22,8 +22,6 @@ func api() js.Value {
 		{"closeClient", 1, closeClient},
 		{"setCredentials", 3, setCredentials},
 		{"credentialStatus", 2, credentialStatus},
-		{"postConditions", 2, postConditions},
-		{"signPostObject", 4, signPostObject},
 		{"diagnose", 3, diagnose},
 		{"sign", 4, signJS},
 	}
@@ -134,33 +132,6 @@ func credentialStatus(args []js.Value) any {
 	)
 }
 
-// postConditions(id, nowMs) → [[name, value], …]: the exact conditions a V4 PostObject policy
-// signed at nowMs must contain.
-func postConditions(args []js.Value) any {
-	c, err := lookupClient(int32(args[0].Int()))
-	if err != nil {
-		return errorValue(err)
-	}
-	conds, err := signer.PostPolicyConditions(c.target, c.creds, msToTime(args[1].Float()))
-	if err != nil {
-		return errorValue(err)
-	}
-	return object("conditions", pairs(conds))
-}
-
-// signPostObject(id, bucket, policyJSON, nowMs) → {url, fields: [[name, value], …], explanation}.
-func signPostObject(args []js.Value) any {
-	c, err := lookupClient(int32(args[0].Int()))
-	if err != nil {
-		return errorValue(err)
-	}
-	form, err := signer.SignPostObject(c.target, c.creds, stringOr(args[1]), []byte(stringOr(args[2])), msToTime(args[3].Float()))
-	if err != nil {
-		return errorValue(err)
-	}
-	return object("url", form.URL, "fields", pairs(form.Fields), "explanation", explanationValue(form.Explanation))
-}
-
 // diagnose(explanation, stringToSign, canonicalRequest) → {compared, summary, differences}.
 func diagnose(args []js.Value) any {
 	x := args[0]
@@ -194,19 +165,6 @@ func signJS(args []js.Value) any {
 		list[i] = f
 	}
 	return object("fields", list)
-}
-
-func explanationValue(x signer.Explanation) js.Value {
-	return object("version", string(x.Version), "canonicalRequest", x.CanonicalRequest,
-		"stringToSign", x.StringToSign, "signature", x.Signature)
-}
-
-func pairs(ps []signer.Param) []any {
-	out := make([]any, len(ps))
-	for i, p := range ps {
-		out[i] = []any{p.Name, p.Value}
-	}
-	return out
 }
 
 // object builds a JS object from alternating names and values.

@@ -12,8 +12,11 @@ import { postObject } from './form-upload.js';
 import { toBlob } from './bodies.js';
 import { crc64OfBlob } from './crc64.js';
 
+// Operations of the wasm fast path (wasm/fastpath.go).
 const OP_PRESIGN = 1;
 const OP_SIGN_HEADERS = 2;
+const OP_POST_CONDITIONS = 3;
+const OP_SIGN_POST = 4;
 
 /** Where the module comes from: options.wasmModule, options.wasmURL, or the default URL. */
 export function moduleSource(options = {}, defaultWasmURL) {
@@ -181,10 +184,10 @@ export class Client {
   /** postObjectFields at a given signing time (ms). */
   postFormAt(opts, now) {
     const bucket = opts.bucket ?? this.bucket ?? '';
-    const { conditions } = this.module.call('postConditions', this.id, now);
+    const conditions = Object.entries(headersFrom(this.module.sign(OP_POST_CONDITIONS, this.id, now, []), 0).headers);
     const { policy, extraFields, expiresAt } = postPolicy(bucket, opts, conditions, now, this.credentials.expiration);
-    const form = this.module.call('signPostObject', this.id, bucket, policy, now);
-    return { url: form.url, fields: { ...Object.fromEntries(form.fields), ...extraFields }, expiresAt };
+    const form = this.module.sign(OP_SIGN_POST, this.id, now, [bucket, policy]);
+    return { url: form[0], fields: { ...headersFrom(form, 1).headers, ...extraFields }, expiresAt };
   }
 
   /** Uploads body with one PUT: progress, cancel, retries, CRC-64 check. */

@@ -98,7 +98,7 @@ export function kebab(name) {
   return name.replace(/[A-Z]/g, (c, i) => (i === 0 ? '' : '-') + c.toLowerCase()).replace(/--/g, '-');
 }
 
-/** Reads the fast path's header list starting at fields[i]: [count, name, value, …]. */
+/** Reads a fast-path list of names and values starting at fields[i]: [count, name, value, …]. */
 export function headersFrom(fields, i) {
   const headers = {};
   const n = Number(fields[i]);
