@@ -97,8 +97,11 @@ func envOfUsage(usage string) string {
 
 // sharedUsage is the help of a shared vending flag in ossign dev.
 func sharedUsage(name, usage string) string {
-	if name == "bucket" {
+	switch name {
+	case "bucket":
 		return "the bucket: with --role-arn, the real bucket (required); else the emulator's (default " + defaultBucket + ") [$" + envOfUsage(usage) + "]"
+	case "role-arn":
+		return "real OSS: " + usage + "; without it, ossign dev runs the emulator"
 	}
 	return "real OSS, with --role-arn: " + usage
 }

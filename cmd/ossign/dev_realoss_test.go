@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net/http"
@@ -20,37 +19,22 @@ import (
 	"github.com/ossign/ossign/signer/wire"
 )
 
-// startDevCommand runs runDev with args until the test ends and returns the lines it printed
+// startDevCommand runs `ossign dev args` until the test ends and returns the lines it printed
 // up to the URL to open, and that URL.
 func startDevCommand(t *testing.T, args ...string) (banner []string, page string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out, w := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- runDev(ctx, args, w, io.Discard)
-		w.Close()
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			assert.NoError(t, err, "ossign dev stopped with an error")
-		case <-time.After(10 * time.Second):
-			t.Error("ossign dev did not stop")
-		}
-	})
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		banner = append(banner, sc.Text())
-		if u, ok := strings.CutPrefix(sc.Text(), "ossign dev: open "); ok {
-			go io.Copy(io.Discard, out)
-			return banner, strings.TrimSuffix(u, "/")
-		}
+	banner, stop := startCommand(t, runDev, args, func(line string) bool { return strings.HasPrefix(line, devOpenLine) })
+	t.Cleanup(func() { assert.NoError(t, stop(), "ossign dev stopped with an error") })
+	if len(banner) == 0 {
+		t.Fatalf("ossign dev printed nothing: %v", stop())
 	}
-	t.Fatalf("ossign dev printed no URL: %q, %v", banner, <-done)
-	return nil, ""
+	page, ok := strings.CutPrefix(banner[len(banner)-1], devOpenLine)
+	require.True(t, ok, "ossign dev printed no URL: %q", banner)
+	return banner, strings.TrimSuffix(page, "/")
 }
+
+// devOpenLine starts the line where ossign dev prints the URL to open.
+const devOpenLine = "ossign dev: open "
 
 // TestDevRealOSSWiring runs `ossign dev` in its real-OSS mode, configured as a user would —
 // role, bucket and region from the environment variables of ossign vend, the server's
