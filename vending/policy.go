@@ -12,15 +12,17 @@ import (
 // MaxPolicyBytes is the largest session policy AssumeRole accepts.
 const MaxPolicyBytes = 2048
 
-// DefaultPolicyTemplate is the default session policy: read, write and multipart uploads
-// under the user's prefix, and listing that prefix. HeadObject needs no action of its own: OSS
-// authorizes it with oss:GetObject.
+// DefaultPolicyTemplate is the default session policy. Under their own prefix a user may do
+// everything a file manager needs: read, write (PUT, multipart, abort and list the parts of
+// their uploads), delete, and list that prefix; nothing outside it, and nothing on the
+// bucket's configuration or ACLs. HeadObject needs no action of its own: OSS authorizes it
+// with oss:GetObject.
 const DefaultPolicyTemplate = `{
   "Version": "1",
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": ["oss:PutObject", "oss:GetObject", "oss:AbortMultipartUpload", "oss:ListParts"],
+      "Action": ["oss:PutObject", "oss:GetObject", "oss:DeleteObject", "oss:AbortMultipartUpload", "oss:ListParts"],
       "Resource": ["acs:oss:*:*:{{.Bucket}}/{{.Prefix}}*"]
     },
     {

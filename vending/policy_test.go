@@ -15,7 +15,7 @@ func TestDefaultPolicy(t *testing.T) {
 	got, err := p.render(PolicyData{Bucket: testBucket, Prefix: "users/42/", UserID: "42"})
 	require.NoError(t, err)
 	want := `{"Version":"1","Statement":[` +
-		`{"Effect":"Allow","Action":["oss:PutObject","oss:GetObject","oss:AbortMultipartUpload","oss:ListParts"],"Resource":["acs:oss:*:*:examplebucket/users/42/*"]},` +
+		`{"Effect":"Allow","Action":["oss:PutObject","oss:GetObject","oss:DeleteObject","oss:AbortMultipartUpload","oss:ListParts"],"Resource":["acs:oss:*:*:examplebucket/users/42/*"]},` +
 		`{"Effect":"Allow","Action":["oss:ListObjects"],"Resource":["acs:oss:*:*:examplebucket"],"Condition":{"StringLike":{"oss:Prefix":["users/42/*"]}}}]}`
 	assert.Equal(t, want, got)
 

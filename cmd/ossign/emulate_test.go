@@ -19,23 +19,24 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// startEmulate runs `ossign emulate args` until the test ends and returns the "name: value"
-// lines it printed on start, and a function (callable more than once) that stops it and
-// returns its error.
-func startEmulate(t *testing.T, args ...string) (map[string]string, func() error) {
+// startCommand runs a subcommand with args until the test ends: it returns the lines the
+// command printed up to the first one for which last is true, and a function (callable more
+// than once) that stops the command and returns its error.
+func startCommand(t *testing.T, run func(context.Context, []string, io.Writer, io.Writer) error, args []string, last func(string) bool) ([]string, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- runEmulate(ctx, args, w, io.Discard)
+		done <- run(ctx, args, w, io.Discard)
 		w.Close()
 	}()
-	lines := map[string]string{}
+	var lines []string
 	sc := bufio.NewScanner(out)
-	for sc.Scan() && !strings.HasPrefix(sc.Text(), "Press Ctrl-C") {
-		if name, value, ok := strings.Cut(sc.Text(), ":"); ok {
-			lines[strings.TrimSpace(name)] = strings.TrimSpace(value)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if last(sc.Text()) {
+			break
 		}
 	}
 	go io.Copy(io.Discard, out)
@@ -45,11 +46,26 @@ func startEmulate(t *testing.T, args ...string) (map[string]string, func() error
 		case err := <-done:
 			return err
 		case <-time.After(10 * time.Second):
-			t.Error("ossign emulate did not stop")
+			t.Error("the command did not stop")
 			return nil
 		}
 	})
 	t.Cleanup(func() { stop() })
+	return lines, stop
+}
+
+// startEmulate runs `ossign emulate args` until the test ends and returns the "name: value"
+// lines it printed on start, and a function (callable more than once) that stops it and
+// returns its error.
+func startEmulate(t *testing.T, args ...string) (map[string]string, func() error) {
+	t.Helper()
+	printed, stop := startCommand(t, runEmulate, args, func(line string) bool { return strings.HasPrefix(line, "Press Ctrl-C") })
+	lines := map[string]string{}
+	for _, line := range printed {
+		if name, value, ok := strings.Cut(line, ":"); ok {
+			lines[strings.TrimSpace(name)] = strings.TrimSpace(value)
+		}
+	}
 	return lines, stop
 }
 
