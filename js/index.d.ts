@@ -285,6 +285,7 @@ export interface SignatureUrlOptions {
   explain?: boolean;
 }
 
+/** What was signed. The security token is shown as `<redacted>` (the signature was made with it). */
 export interface Explanation {
   version: SignatureVersion;
   canonicalRequest: string;

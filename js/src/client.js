@@ -11,6 +11,7 @@ import { getObject, headObject, deleteObject, listObjects } from './objects.js';
 import { postObject } from './form-upload.js';
 import { toBlob } from './bodies.js';
 import { crc64OfBlob } from './crc64.js';
+import { redactToken } from './osserror.js';
 
 // Operations of the wasm fast path (wasm/fastpath.go).
 const OP_PRESIGN = 1;
@@ -252,7 +253,8 @@ export class Client {
     if (!explanation || typeof explanation.stringToSign !== 'string') {
       throw new OssignError('InvalidArgument', 'diagnose needs the explanation of a signature: sign with explain: true');
     }
-    return this.module.call('diagnose', explanation, String(stringToSign ?? ''), String(canonicalRequest ?? ''));
+    // Explanations carry no token: OSS's strings lose theirs too, so that both compare alike.
+    return this.module.call('diagnose', explanation, redactToken(String(stringToSign ?? '')), redactToken(String(canonicalRequest ?? '')));
   }
 
   /** The credentials' state: {hasCredentials, expired, expiration, refreshAt, remaining, refreshDue}. */
@@ -295,9 +297,13 @@ const MULTIPART_THRESHOLD = 16 << 20;
 /** observeServerDate leaves the clock alone within this much of the server's (ms). */
 const SKEW_TOLERANCE = 60000;
 
+/**
+ * The headers of a signing result and, when asked, its explanation, with the security token
+ * redacted (explanations get pasted into issues; the signature still tells them apart).
+ */
 function headersAndExplanation(out) {
   const { headers, next } = headersFrom(out, 4);
   if (out.length <= next) return { headers };
   const [version, canonicalRequest, stringToSign, signature] = out.slice(next);
-  return { headers, explanation: { version, canonicalRequest, stringToSign, signature } };
+  return { headers, explanation: { version, canonicalRequest: redactToken(canonicalRequest), stringToSign: redactToken(stringToSign), signature } };
 }

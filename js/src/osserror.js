@@ -53,7 +53,7 @@ function statusCode(status) {
 }
 
 /** Replaces security tokens in a canonical request, string to sign or URL. */
-function redactToken(s) {
+export function redactToken(s) {
   return s.replace(/((?:x-oss-)?security-token[:=])[^\n&]*/gi, '$1<redacted>');
 }
 

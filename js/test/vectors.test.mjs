@@ -197,3 +197,20 @@ test('keys a browser cannot address are refused before any request, with the way
     slashSafeOff.close();
   }
 });
+
+test('explanations show the security token as <redacted>, and diagnose still compares', async () => {
+  const token = 'CAIS+secret/token==';
+  const client = await staticClient({ ...hangzhou, credentials: { ...ak, SecurityToken: token, Expiration: '2030-01-01T00:00:00Z' } }, Date.UTC(2026, 10, 29));
+  try {
+    for (const signed of [client.presign('k', { explain: true }), client.signRequest({ key: 'k', explain: true })]) {
+      const x = signed.explanation;
+      assert.ok(!JSON.stringify(x).includes(token) && !JSON.stringify(x).includes(encodeURIComponent(token)), 'no token');
+      assert.match(x.canonicalRequest, /security-token[:=]<redacted>/);
+      const theirs = x.canonicalRequest.replace('<redacted>', token);
+      const same = client.diagnose(x, x.stringToSign, theirs);
+      assert.equal(same.differences.length, 0, 'OSS\'s strings, token included, match the redacted explanation');
+    }
+  } finally {
+    client.close();
+  }
+});
