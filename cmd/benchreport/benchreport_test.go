@@ -25,7 +25,10 @@ func TestParseAndRender(t *testing.T) {
 	v, ok := r.get("BenchmarkOfficialSDK/sdk-V4-presign", "ns/op")
 	require.True(t, ok, "the -GOMAXPROCS suffix is dropped")
 	assert.Equal(t, 18456.0, v)
-	assert.Equal(t, 27.33, r["BenchmarkChromiumSigning/ali-oss"]["µs/v1URL"])
+	assert.Equal(t, []float64{27.33}, r["BenchmarkChromiumSigning/ali-oss"]["µs/v1URL"])
+	require.NoError(t, parseBench(strings.NewReader("BenchmarkScale/query=1-2  10  900 ns/op\nBenchmarkScale/query=1-2  10  100 ns/op\n"), "", r))
+	median, _ := r.get("BenchmarkScale/query=1", "ns/op")
+	assert.Equal(t, 900.0, median, "the median of the runs (-count)")
 
 	tables := buildTables(r)
 	signing := tables[3]

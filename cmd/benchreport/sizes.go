@@ -32,7 +32,9 @@ func measureSizes(r results) error {
 				return err
 			}
 		}
-		r["Size/"+f.name] = map[string]float64{"raw": float64(len(b)), "gzip": float64(gz.Len()), "brotli": float64(br.Len())}
+		r.set("Size/"+f.name, "raw", float64(len(b)))
+		r.set("Size/"+f.name, "gzip", float64(gz.Len()))
+		r.set("Size/"+f.name, "brotli", float64(br.Len()))
 	}
 	return nil
 }

@@ -8,18 +8,30 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // results maps a benchmark name without its -GOMAXPROCS suffix ("BenchmarkChromiumSigning/ossign")
-// to its metrics by unit ("µs/v4URL").
-type results map[string]map[string]float64
+// to its metrics by unit ("µs/v4URL"), one value per run (-count).
+type results map[string]map[string][]float64
 
-// get returns a metric, and whether it was measured.
+// get returns the median of a metric's runs, and whether it was measured.
 func (r results) get(bench, unit string) (float64, bool) {
-	v, ok := r[bench][unit]
-	return v, ok
+	v := slices.Sorted(slices.Values(r[bench][unit]))
+	if len(v) == 0 {
+		return 0, false
+	}
+	return v[len(v)/2], true
+}
+
+// set records a metric measured outside `go test`.
+func (r results) set(bench, unit string, v float64) {
+	if r[bench] == nil {
+		r[bench] = map[string][]float64{}
+	}
+	r[bench][unit] = append(r[bench][unit], v)
 }
 
 // suite is one benchmark command; its output is shown as it runs and parsed into results.
@@ -35,9 +47,9 @@ type suite struct {
 // suites are the benchmark runs, in order. They are bounded: -benchtime counts where a
 // benchmark measures by itself, so that ./build.sh bench stays within 15 minutes on 2 cores.
 var suites = []suite{
-	{title: "Go signer, native", args: []string{"test", "-run", "^$", "-bench", ".", "-benchmem", "./signer"}},
-	{title: "Go signer compiled to wasm, run by Node", wasmGo: true, prefix: "wasm:",
-		args: []string{"test", "-run", "^$", "-bench", "Presign|SignHeader|PostPolicy|CRC64", "-benchmem", "./signer"}},
+	{title: "Go signer, native (3 runs, medians)", args: []string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime", "500ms", "-count", "3", "./signer"}},
+	{title: "Go signer compiled to wasm, run by Node (3 runs, medians)", wasmGo: true, prefix: "wasm:",
+		args: []string{"test", "-run", "^$", "-bench", "Presign|SignHeader|PostPolicy|CRC64", "-benchmem", "-benchtime", "500ms", "-count", "3", "./signer"}},
 	{title: "vending: GET /sts at cache hit", args: []string{"test", "-run", "^$", "-bench", "VendingCacheHit", "-benchtime", "20000x", "./vending"}},
 	{title: "headless Chromium: signing, start-up, uploads", args: []string{"test", "-run", "^$", "-bench", "Chromium", "-benchtime", "1x", "-timeout", "30m", "./js/browsertest"}},
 }
@@ -80,17 +92,12 @@ func parseBench(rd io.Reader, prefix string, r results) error {
 				name = name[:i]
 			}
 		}
-		m := r[prefix+name]
-		if m == nil {
-			m = map[string]float64{}
-			r[prefix+name] = m
-		}
 		for i := 2; i+1 < len(f); i += 2 {
 			v, err := strconv.ParseFloat(f[i], 64)
 			if err != nil {
 				return fmt.Errorf("%q: %w", scan.Text(), err)
 			}
-			m[f[i+1]] = v
+			r.set(prefix+name, f[i+1], v)
 		}
 	}
 	return scan.Err()
