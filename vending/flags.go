@@ -61,7 +61,7 @@ var stringFlags = []flagSpec{
 	{"sts-burst", "OSSIGN_STS_BURST", strconv.Itoa(DefaultSTSBudget.Burst), "burst of AssumeRole calls above --sts-rate"},
 	{"sts-queue-wait", "OSSIGN_STS_QUEUE_WAIT", DefaultSTSQueueWait.String(), "longest wait of a request for the AssumeRole budget before 503 STSBusy (at most 10s)"},
 	{"duration", "OSSIGN_DURATION", DefaultDuration.String(), "lifetime of vended credentials, 15m to 1h"},
-	{"policy-file", "OSSIGN_POLICY_FILE", "", "session policy template (text/template of PolicyData; default: read/write/list under the user's prefix)"},
+	{"policy-file", "OSSIGN_POLICY_FILE", "", "session policy template (text/template of PolicyData; default: read, write, delete and list under the user's prefix)"},
 	{"allowed-origins", "OSSIGN_ALLOWED_ORIGINS", "", "comma-separated exact origins allowed by CORS, e.g. https://app.example.com"},
 	{"trusted-proxies", "OSSIGN_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For, X-Forwarded-Proto (and --proxy-user-header) are trusted"},
 	{"ip-rate", "OSSIGN_IP_RATE", formatRate(DefaultRateLimits.PerIP.Rate), "requests per second per client IP (inf: no limit)"},

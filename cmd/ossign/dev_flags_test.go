@@ -43,7 +43,7 @@ func TestDevRealOSSConfig(t *testing.T) {
 			assert.Equal(t, "cn-shanghai", cfg.Region)
 			assert.Equal(t, 30*time.Minute, cfg.Duration)
 			assert.Equal(t, "uploads/", cfg.Prefix)
-			assert.Equal(t, vending.DevAnonymous(), cfg.Authenticator, "browsers are anonymous, whatever the environment says about JWTs or proxies")
+			assert.IsType(t, vending.DevAnonymous(), cfg.Authenticator, "browsers are anonymous, whatever the environment says about JWTs or proxies")
 			assert.Equal(t, []string{"http://127.0.0.1:8080", "http://localhost:8080"}, cfg.AllowedOrigins, "the page's origins, not ossign vend's")
 			assert.Nil(t, cfg.Source, "credentials-go's default chain")
 		}},
