@@ -26,6 +26,7 @@ type limiterSet struct {
 	mu        sync.Mutex
 	limiters  *lru[*rate.Limiter]
 	lastSweep time.Time
+	clock     monotonic
 }
 
 // newLimiterSet returns an empty set applying l.
@@ -41,6 +42,7 @@ func (s *limiterSet) allow(key string, now time.Time) (wait time.Duration, ok bo
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now = s.clock.at(now)
 	if now.Sub(s.lastSweep) >= limiterSweepInterval {
 		s.limiters.dropOldestWhile(func(l *rate.Limiter) bool { return l.TokensAt(now) >= float64(s.limit.Burst) })
 		s.lastSweep = now
