@@ -19,7 +19,15 @@ const (
 	limiterSweepInterval = time.Minute
 )
 
-// limiterSet holds one token bucket per key (client IP or user id).
+// rateLimiter applies a Limit per key (client IP or user id): a limiterSet in memory, or a
+// redisLimiter shared by the instances.
+type rateLimiter interface {
+	// allow takes a token from key's bucket at now. When the bucket is empty it takes
+	// nothing and returns how long until a token is available.
+	allow(key string, now time.Time) (wait time.Duration, ok bool)
+}
+
+// limiterSet is a rateLimiter in memory: one token bucket per key.
 type limiterSet struct {
 	limit Limit
 
