@@ -93,6 +93,7 @@ USAGE
 
 cmd_test() {
   ensure_chromium
+  ensure_package redis-server redis-server
   ensure_node_modules
   cmd_build
   echo "== go vet"
@@ -124,6 +125,7 @@ cmd_test() {
 
 cmd_bench() {
   ensure_chromium
+  ensure_package redis-server redis-server
   ensure_node_modules
   echo "== ossign.wasm by Go package (bytes; ≈br: estimated share of the brotli download)"
   go run ./cmd/bundle -size-report
@@ -134,7 +136,7 @@ cmd_bench() {
   go test -run='^$' -bench=. -benchmem ./signer/...
   echo "== Go signer compiled to wasm, run by Node"
   wasm_go test -run='^$' -bench='Presign|SignHeader|CRC64' -benchmem ./signer
-  echo "== vending: requests/s on cache hits (loopback, bounded)"
+  echo "== vending: requests/s on cache hits: in memory (1 instance), with Redis (3 instances) (loopback, bounded)"
   go test -run='^$' -bench=VendingCacheHit -benchtime=20000x ./vending
   echo "== headless Chromium: ossign next to ali-oss (signing, start-up, uploads, CRC-64)"
   go test -run='^$' -bench=Chromium -benchtime=1x ./js/browsertest
