@@ -48,6 +48,7 @@ func (r *redisServer) start() {
 	r.t.Helper()
 	r.cmd = exec.Command("redis-server", "--port", r.port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
 		"--dir", r.dir, "--loglevel", "warning", "--logfile", "")
+	r.cmd.SysProcAttr = killedWithTest()
 	r.exited = make(chan error, 1)
 	require.NoError(r.t, r.cmd.Start())
 	go func(cmd *exec.Cmd, exited chan<- error) { exited <- cmd.Wait() }(r.cmd, r.exited)
