@@ -93,6 +93,7 @@ USAGE
 
 cmd_test() {
   ensure_chromium
+  ensure_package redis-server redis-server
   ensure_node_modules
   cmd_build
   echo "== go vet"
@@ -127,6 +128,7 @@ cmd_test() {
 # and puts every figure next to its reference from the same run.
 cmd_bench() {
   ensure_chromium
+  ensure_package redis-server redis-server
   ensure_node_modules
   cmd_build >/dev/null
   echo "== ossign.wasm by Go package (bytes; ≈br: estimated share of the brotli download)"

@@ -22,6 +22,7 @@ type stsBudget interface {
 type bucketBudget struct {
 	mu      sync.Mutex
 	limiter *rate.Limiter
+	clock   monotonic
 }
 
 // newBucketBudget returns a full bucket of l.
@@ -33,6 +34,7 @@ func newBucketBudget(l Limit) *bucketBudget {
 func (b *bucketBudget) take(_ context.Context, now time.Time, maxWait time.Duration) (time.Duration, bool, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	now = b.clock.at(now)
 	r := b.limiter.ReserveN(now, 1)
 	wait := r.DelayFrom(now)
 	if wait > maxWait {
@@ -40,4 +42,20 @@ func (b *bucketBudget) take(_ context.Context, now time.Time, maxWait time.Durat
 		return wait, false, nil
 	}
 	return wait, true, nil
+}
+
+// monotonic keeps the times a token bucket is asked at from going back. Concurrent callers
+// read the clock before they get the bucket's lock, so they may come in a little out of
+// order; golang.org/x/time/rate takes an earlier time as its new "last" and credits the
+// time since then again to the next caller, so a bucket asked out of order gives more than
+// its rate. Not safe for concurrent use: its bucket's lock guards it.
+type monotonic struct{ latest time.Time }
+
+// at returns t, or the latest time asked if t is earlier.
+func (m *monotonic) at(t time.Time) time.Time {
+	if t.Before(m.latest) {
+		return m.latest
+	}
+	m.latest = t
+	return t
 }

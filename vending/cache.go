@@ -23,6 +23,12 @@ const (
 	// next one for the same session: 1 s after the first failure, doubling, at most 30 s.
 	minBackoff = time.Second
 	maxBackoff = 30 * time.Second
+	// lockSlack is how much longer than the longest AssumeRole exchange (the queue wait and
+	// the timeout) a session lock lasts, and a caller waits for another's outcome.
+	lockSlack = time.Second
+	// lockPollInterval is how often a caller waiting for another instance's call looks for
+	// its outcome.
+	lockPollInterval = 20 * time.Millisecond
 )
 
 // cacheResult says where credentials came from, for the log and the metrics.
@@ -31,7 +37,7 @@ type cacheResult string
 const (
 	cacheHit    cacheResult = "hit"    // from the cache
 	cacheMiss   cacheResult = "miss"   // this request's STS call
-	cacheShared cacheResult = "shared" // another request's STS call, waited for
+	cacheShared cacheResult = "shared" // another request's STS call (on any instance), waited for
 	cacheStale  cacheResult = "stale"  // due for a refresh that could not be made: the cached ones
 )
 
@@ -59,37 +65,44 @@ func (e *stsUnavailable) Unwrap() error { return e.cause }
 
 // tokenCache hands out temporary credentials per (subject, policy, duration): from its store
 // until refreshMargin before they expire, then from a new AssumeRole call. Concurrent misses
-// for one key make a single call; calls spend the budget (waiting for it at most queueWait,
-// and not at all when cached credentials can be handed out) and give up after timeout; a
-// failed call makes the next one for that key wait (back-off).
+// for one key make a single call: within the process through a single flight, across the
+// instances sharing a store through its session lock (the others wait for the outcome, at
+// most as long as the call may take, then make their own). Calls spend the budget (waiting
+// for it at most queueWait, and not at all when cached credentials can be handed out) and
+// give up after timeout; a failed call makes the next one for that key wait (back-off).
 // When no call can be made or it fails, cached credentials are handed out until staleMargin
 // before they expire.
 type tokenCache struct {
 	assumer   assumer
 	store     credentialStore
+	locks     sessionLocks
 	budget    stsBudget
 	timeout   time.Duration
 	queueWait time.Duration
 	now       func() time.Time
 	// sleep waits d or until ctx ends (a timer; tests use their clock's).
-	sleep   func(ctx context.Context, d time.Duration) error
-	observe func(err error, took time.Duration) // each AssumeRole call's outcome
-	skip    func(reason string)                 // each due call not made: "backoff" or "budget"
-	log     *slog.Logger
-	flights singleflight.Group
+	sleep func(ctx context.Context, d time.Duration) error
+	// pollWait waits lockPollInterval for another instance's call (time.Sleep; tests watch it).
+	pollWait func(d time.Duration)
+	observe  func(err error, took time.Duration) // each AssumeRole call's outcome
+	skip     func(reason string)                 // each due call not made: "backoff" or "budget"
+	log      *slog.Logger
+	flights  singleflight.Group
 }
 
-// newTokenCache returns an empty cache in memory calling a, configured by cfg (defaults
-// applied).
-func newTokenCache(a assumer, cfg *Config) *tokenCache {
+// newTokenCache returns a cache calling a, configured by cfg (defaults applied), keeping its
+// entries, locks and budget in st.
+func newTokenCache(a assumer, cfg *Config, st serverState) *tokenCache {
 	return &tokenCache{
 		assumer:   a,
-		store:     newMemoryStore(cfg.CacheSize),
-		budget:    newBucketBudget(cfg.STSBudget),
+		store:     st.store,
+		locks:     st.locks,
+		budget:    st.budget,
 		timeout:   cfg.STSTimeout,
 		queueWait: cfg.STSQueueWait,
 		now:       cfg.Now,
 		sleep:     sleepTimer,
+		pollWait:  time.Sleep,
 		observe:   func(error, time.Duration) {},
 		skip:      func(string) {},
 		log:       cfg.Logger,
@@ -118,11 +131,19 @@ func (c *tokenCache) get(ctx context.Context, subject string, req assumeRequest)
 		if r.Err != nil {
 			return c.fallback(entry, c.now(), r.Err)
 		}
-		if r.Shared {
-			return r.Val.(signer.Credentials), cacheShared, nil
+		got := r.Val.(refreshed)
+		if r.Shared || !got.called {
+			return got.creds, cacheShared, nil
 		}
-		return r.Val.(signer.Credentials), cacheMiss, nil
+		return got.creds, cacheMiss, nil
 	}
+}
+
+// refreshed is the outcome of a refresh: credentials, and whether its own AssumeRole call
+// obtained them (else another's, in this process or another instance).
+type refreshed struct {
+	creds  signer.Credentials
+	called bool
 }
 
 // fallback hands out entry's credentials when they are still usable at now, else err.
@@ -147,18 +168,37 @@ func (c *tokenCache) probe(ctx context.Context, subject string, req assumeReques
 	}
 }
 
-// refresh makes the AssumeRole call of key, unless a flight that ended meanwhile made it (and
-// force is false), or its back-off or the budget forbid it, and stores the outcome.
-func (c *tokenCache) refresh(ctx context.Context, key string, req assumeRequest, force bool) (signer.Credentials, error) {
-	entry := c.load(ctx, key)
-	now := c.now()
-	switch {
-	case entry.fresh(now) && !force:
-		return entry.Credentials, nil
-	case entry.backingOff(now):
-		c.skip("backoff")
-		return signer.Credentials{}, &stsUnavailable{retryAfter: entry.RetryAt.Sub(now)}
+// refresh makes the AssumeRole call of key, holding its session lock, unless a call that
+// ended meanwhile made it (and force is false), or its back-off forbids it. While another
+// instance holds the lock, it waits for that call's outcome, at most as long as the call
+// may take; then it calls anyway.
+func (c *tokenCache) refresh(ctx context.Context, key string, req assumeRequest, force bool) (refreshed, error) {
+	lockTTL := c.queueWait + c.timeout + lockSlack
+	giveUp := time.Now().Add(lockTTL)
+	for {
+		release, held := c.locks.tryLock(ctx, key, lockTTL)
+		entry := c.load(ctx, key) // after taking the lock: the previous holder's outcome
+		now := c.now()
+		switch {
+		case entry.fresh(now) && !force:
+			release()
+			return refreshed{creds: entry.Credentials}, nil
+		case entry.backingOff(now):
+			release()
+			c.skip("backoff")
+			return refreshed{}, &stsUnavailable{retryAfter: entry.RetryAt.Sub(now)}
+		case held || force || !time.Now().Before(giveUp):
+			defer release()
+			return c.call(ctx, key, req, entry)
+		}
+		c.pollWait(lockPollInterval)
 	}
+}
+
+// call makes the AssumeRole call of key, whose entry is entry, unless the budget forbids
+// it, and stores the outcome.
+func (c *tokenCache) call(ctx context.Context, key string, req assumeRequest, entry storedCredentials) (refreshed, error) {
+	now := c.now()
 	maxWait := c.queueWait
 	if entry.usable(now) {
 		maxWait = 0 // the cached credentials are better than a wait
@@ -166,13 +206,13 @@ func (c *tokenCache) refresh(ctx context.Context, key string, req assumeRequest,
 	wait, ok, err := c.budget.take(ctx, now, maxWait)
 	switch {
 	case err != nil:
-		return signer.Credentials{}, &stsUnavailable{cause: err, retryAfter: minBackoff}
+		return refreshed{}, &stsUnavailable{cause: err, retryAfter: minBackoff}
 	case !ok:
 		c.skip("budget")
-		return signer.Credentials{}, &stsUnavailable{busy: true, retryAfter: wait}
+		return refreshed{}, &stsUnavailable{busy: true, retryAfter: wait}
 	}
 	if err := c.sleep(ctx, wait); err != nil {
-		return signer.Credentials{}, &stsUnavailable{cause: err, retryAfter: minBackoff}
+		return refreshed{}, &stsUnavailable{cause: err, retryAfter: minBackoff}
 	}
 	callCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -187,12 +227,12 @@ func (c *tokenCache) refresh(ctx context.Context, key string, req assumeRequest,
 		attrs := append([]slog.Attr{slog.String("session_name", req.sessionName), slog.Int("failures", entry.Failures),
 			slog.Duration("took", took), slog.Duration("retry_in", backoff(entry.Failures))}, stsFailureAttrs(err)...)
 		c.log.LogAttrs(ctx, slog.LevelWarn, "vending: AssumeRole failed", attrs...)
-		return signer.Credentials{}, &stsUnavailable{cause: err, retryAfter: backoff(entry.Failures)}
+		return refreshed{}, &stsUnavailable{cause: err, retryAfter: backoff(entry.Failures)}
 	}
 	c.log.LogAttrs(ctx, slog.LevelDebug, "vending: AssumeRole", slog.String("session_name", req.sessionName),
 		slog.String("policy", req.policy), slog.Duration("duration", req.duration), slog.Duration("took", took))
 	c.save(ctx, key, storedCredentials{Credentials: creds})
-	return creds, nil
+	return refreshed{creds: creds, called: true}, nil
 }
 
 // backoff is the wait after the n-th consecutive failure: 1 s, 2 s, 4 s, … at most 30 s.

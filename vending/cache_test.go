@@ -21,7 +21,9 @@ func newTestCache(t *testing.T, a assumer, size int, c *clock) *tokenCache {
 	cfg, err := testConfig(t, c, io.Discard).withDefaults()
 	require.NoError(t, err)
 	cfg.CacheSize = size
-	cache := newTokenCache(a, &cfg)
+	st, err := newServerState(&cfg, newMetrics())
+	require.NoError(t, err)
+	cache := newTokenCache(a, &cfg, st)
 	cache.sleep = c.Sleep
 	return cache
 }

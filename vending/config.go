@@ -48,6 +48,13 @@ const (
 	DefaultPresignExpires = 10 * time.Minute
 	// MaxPresignExpires is the longest a signed upload can stay valid.
 	MaxPresignExpires = 15 * time.Minute
+	// DefaultRedisTimeout bounds one Redis call by default: a Redis nearby answers in a
+	// millisecond; past this, the instance uses its own memory.
+	DefaultRedisTimeout = 500 * time.Millisecond
+	// MaxRedisTimeout is the longest Config.RedisTimeout.
+	MaxRedisTimeout = 5 * time.Second
+	// CacheKeySize is the length of Config.CacheKey: an AES-256 key.
+	CacheKeySize = 32
 )
 
 // DefaultRateLimits are the limits applied when Config.RateLimits leaves a Limit zero: a page
@@ -116,8 +123,9 @@ type Config struct {
 	// Default DefaultSTSTimeout.
 	STSTimeout time.Duration
 	// STSBudget bounds the AssumeRole calls of this server, all users together: a token
-	// bucket (Rate: rate.Inf for none, not recommended). Several instances each spend their
-	// own: give each its share of the account's quota. Default DefaultSTSBudget.
+	// bucket (Rate: rate.Inf for none, not recommended). With RedisURL, the instances sharing
+	// the Redis share one budget; without it, each spends its own: give each its share of the
+	// account's quota. Default DefaultSTSBudget.
 	STSBudget Limit
 	// STSQueueWait is how long a request may wait for the budget, at most MaxSTSQueueWait;
 	// a request that would wait longer gets cached credentials if it has some, else 503
@@ -150,6 +158,24 @@ type Config struct {
 	// CacheSize is the number of (user, policy) credentials kept, least recently used
 	// dropped first. Default DefaultCacheSize.
 	CacheSize int
+
+	// RedisURL, when set, is the Redis that the instances of a deployment share:
+	// redis://[user[:password]@]host[:port][/db], rediss://… for TLS, or unix:///path. The
+	// credentials cache (encrypted with CacheKey), the single flight of AssumeRole calls,
+	// the rate limits and the STS budget then hold across instances, so N instances cost
+	// STS what one does. When Redis cannot be reached, each instance uses its own memory
+	// (logging it once) until Redis answers again; no request fails because of it. Empty:
+	// every instance keeps its state in memory. Close the Server to close its connections.
+	// go-redis's own messages (it has one logger per process) go to the Logger of the first
+	// Server with Redis, at Debug.
+	RedisURL string
+	// CacheKey encrypts the credentials kept in Redis (AES-256-GCM): CacheKeySize random
+	// bytes, the same on every instance (`openssl rand -base64 32`, decoded). Required with
+	// RedisURL.
+	CacheKey []byte
+	// RedisTimeout bounds each Redis call, at most MaxRedisTimeout; past it the call counts
+	// as failed. Default DefaultRedisTimeout.
+	RedisTimeout time.Duration
 
 	// Now is the server's clock. Default time.Now.
 	Now func() time.Time
@@ -264,6 +290,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.CacheSize < 0 {
 		return c, fmt.Errorf("vending: Config.CacheSize %d must not be negative", c.CacheSize)
+	}
+	if err := c.checkRedis(); err != nil {
+		return c, err
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -380,6 +409,27 @@ func (p *PresignConfig) fill() error {
 	}
 	if p.Expires < time.Second || p.Expires > MaxPresignExpires {
 		return fmt.Errorf("vending: Config.Presign.Expires %v (--presign-expires): must be from 1s to %v", p.Expires, MaxPresignExpires)
+	}
+	return nil
+}
+
+// checkRedis checks RedisURL, CacheKey and RedisTimeout when RedisURL is set. Its errors
+// never repeat the URL, which may hold a password.
+func (c *Config) checkRedis() error {
+	if c.RedisURL == "" {
+		return nil
+	}
+	if _, err := redisOptions(c.RedisURL); err != nil {
+		return fmt.Errorf("vending: Config.RedisURL (--redis-url, OSSIGN_REDIS_URL): %w", err)
+	}
+	if len(c.CacheKey) != CacheKeySize {
+		return fmt.Errorf("vending: Config.CacheKey (--cache-key-file, OSSIGN_CACHE_KEY) is required with Redis: %d random bytes, the same on every instance, so that the credentials kept in Redis are encrypted; generate one with `openssl rand -base64 32`", CacheKeySize)
+	}
+	if c.RedisTimeout == 0 {
+		c.RedisTimeout = DefaultRedisTimeout
+	}
+	if c.RedisTimeout < 0 || c.RedisTimeout > MaxRedisTimeout {
+		return fmt.Errorf("vending: Config.RedisTimeout %v (--redis-timeout, OSSIGN_REDIS_TIMEOUT): must be positive and at most %v", c.RedisTimeout, MaxRedisTimeout)
 	}
 	return nil
 }

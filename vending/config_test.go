@@ -49,6 +49,12 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"STS queue wait of a minute", func(c *Config) { c.STSQueueWait = time.Minute }, "--sts-queue-wait"},
 		{"wildcard origin", func(c *Config) { c.AllowedOrigins = []string{"*"} }, "wildcards are not allowed"},
 		{"origin with a path", func(c *Config) { c.AllowedOrigins = []string{"https://app.example.com/page"} }, "--allowed-origins"},
+		{"Redis without a cache key", func(c *Config) { c.RedisURL = "redis://127.0.0.1:6379" }, "Config.CacheKey (--cache-key-file, OSSIGN_CACHE_KEY) is required with Redis"},
+		{"short cache key", func(c *Config) { c.RedisURL, c.CacheKey = "redis://127.0.0.1:6379", make([]byte, 16) }, "openssl rand -base64 32"},
+		{"Redis URL of another scheme", func(c *Config) { c.RedisURL, c.CacheKey = "http://127.0.0.1:6379", newCacheKey() }, "--redis-url"},
+		{"Redis timeout of a minute", func(c *Config) {
+			c.RedisURL, c.CacheKey, c.RedisTimeout = "redis://127.0.0.1:6379", newCacheKey(), time.Minute
+		}, "--redis-timeout"},
 		{"policy template too long", func(c *Config) {
 			c.PolicyTemplate = `{"Version":"1","Statement":[{"x":"` + strings.Repeat("x", 2100) + `"}]}`
 		}, "PolicyTemplate"},
@@ -94,4 +100,21 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, Limit{Rate: rate.Inf}, kept.RateLimits.PerIP, "no burst needed without a limit")
 	assert.Equal(t, DefaultRateLimits.PerUser, kept.RateLimits.PerUser)
 	assert.Equal(t, map[string]string{"image/png": "png"}, kept.Presign.ContentTypes, "content types are lower-cased")
+}
+
+func TestRedisURLErrorsHideThePassword(t *testing.T) {
+	cases := []struct{ name, url string }{
+		{"bad database", "redis://:hunter2secret@127.0.0.1:6379/notanumber"},
+		{"not a URL", "redis://:hunter2secret@[::1"},
+		{"another scheme", "ftp://:hunter2secret@host"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := testConfig(t, newClock(), io.Discard)
+			cfg.RedisURL, cfg.CacheKey = tc.url, newCacheKey()
+			_, err := New(cfg)
+			require.ErrorContains(t, err, "Config.RedisURL")
+			assert.NotContains(t, err.Error(), "hunter2secret")
+		})
+	}
 }

@@ -34,15 +34,26 @@ func (e storedCredentials) usable(now time.Time) bool {
 // backingOff reports whether no AssumeRole call may be made at now.
 func (e storedCredentials) backingOff(now time.Time) bool { return now.Before(e.RetryAt) }
 
-// worthKeeping reports whether the entry still says something at now.
-func (e storedCredentials) worthKeeping(now time.Time) bool {
-	return e.usable(now) || e.backingOff(now)
+// keepUntil is when the entry stops saying something: when its credentials stop being
+// usable or its back-off ends, whichever is later (the zero time for an empty entry).
+func (e storedCredentials) keepUntil() time.Time {
+	var until time.Time
+	if !e.Credentials.Expiration.IsZero() {
+		until = e.Credentials.Expiration.Add(-staleMargin)
+	}
+	if e.RetryAt.After(until) {
+		until = e.RetryAt
+	}
+	return until
 }
 
-// credentialStore keeps storedCredentials by session key. Today it is a process's memory
-// (memoryStore); a store shared by several instances (Redis, issue 14) implements the same
-// two calls, so that N instances cost STS what one does. Its calls may then fail: the cache
-// treats a failed load as a miss and a failed save as a lost entry.
+// worthKeeping reports whether the entry still says something at now.
+func (e storedCredentials) worthKeeping(now time.Time) bool { return now.Before(e.keepUntil()) }
+
+// credentialStore keeps storedCredentials by session key: a process's memory (memoryStore),
+// or Redis shared by several instances with the memory in front (redisStore), so that N
+// instances cost STS what one does. Its calls may fail: the cache treats a failed load as a
+// miss and a failed save as a lost entry.
 type credentialStore interface {
 	// load returns the entry of key, if any.
 	load(ctx context.Context, key string) (storedCredentials, bool, error)
@@ -79,4 +90,21 @@ func (m *memoryStore) save(_ context.Context, key string, entry storedCredential
 	m.entries.put(key, entry)
 	m.entries.dropOldestWhile(func(old storedCredentials) bool { return !old.worthKeeping(now) })
 	return nil
+}
+
+// sessionLocks let one caller at a time make a session's AssumeRole call. Within a process
+// the cache's single flight does that, so the memory's locks (processLocks) always grant;
+// Redis's (redisLocks) make the instances sharing it take turns.
+type sessionLocks interface {
+	// tryLock takes key's lock for at most ttl unless someone else holds it. release frees
+	// it if this caller still holds it; it is never nil.
+	tryLock(ctx context.Context, key string, ttl time.Duration) (release func(), ok bool)
+}
+
+// processLocks are the sessionLocks of a single process: always granted.
+type processLocks struct{}
+
+// tryLock grants key's lock.
+func (processLocks) tryLock(context.Context, string, time.Duration) (func(), bool) {
+	return func() {}, true
 }

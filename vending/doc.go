@@ -48,5 +48,12 @@
 // between, without a call). Whenever credentials cannot be refreshed, the cached ones are
 // handed out until a minute before they expire, with their expiry.
 //
+// State is kept in memory, per process; several instances share it through Redis
+// (Config.RedisURL): the credentials, encrypted with Config.CacheKey (AES-256-GCM) under key
+// names that reveal nothing; a lock per session, so that the instances make one AssumeRole call
+// per user between them; the rate limits and the STS budget (GCRA in Lua). When Redis cannot be
+// reached, each instance goes on from its own memory, logging it once, and uses Redis again
+// when it answers; no request fails because of it.
+//
 // Logs (log/slog) never contain an AccessKeySecret, a SecurityToken, a JWT or a cookie value.
 package vending

@@ -26,25 +26,11 @@ import (
 	"github.com/ossign/ossign/signer/wire"
 )
 
-// startEmulatorVending starts an emulator with buckets "demo" and "other" and a vending
-// server for "demo" calling its STS through credentials-go, the user named by the X-User
-// header, configured further by edit (which may be nil). call sends a request to the vending
+// startEmulatorVending starts an emulator (startEmulator) and a vending server for it,
+// configured further by edit (which may be nil). call sends a request to the vending
 // handler and requires 200.
 func startEmulatorVending(t *testing.T, edit func(*Config)) (*emulator.Emulator, *Server, func(method, path, user, body string) *httptest.ResponseRecorder) {
-	emu, err := emulator.New(emulator.Config{DataDir: t.TempDir(), Buckets: []string{"demo", "other"}})
-	require.NoError(t, err)
-	es, err := emu.Start(context.Background())
-	require.NoError(t, err)
-	t.Cleanup(func() { es.Close() })
-	certs, err := LoadCertificates(es.CAFile)
-	require.NoError(t, err)
-	root, err := providers.NewStaticAKCredentialsProviderBuilder().
-		WithAccessKeyId(emu.RootAccessKeyID()).WithAccessKeySecret(emu.RootAccessKeySecret()).Build()
-	require.NoError(t, err)
-	cfg := Config{Bucket: "demo", Region: emu.Region(), Endpoint: es.OSSEndpoint, RoleARN: emu.RoleARN(),
-		STSEndpoint: es.STSHost, STSRootCAs: certs, Source: root, Logger: slog.New(slog.DiscardHandler),
-		RateLimits:    RateLimits{PerIP: Limit{Rate: rate.Inf}, PerUser: Limit{Rate: rate.Inf}},
-		Authenticator: AuthenticatorFunc(func(_ http.ResponseWriter, r *http.Request) (string, error) { return r.Header.Get("X-User"), nil })}
+	emu, cfg := startEmulator(t)
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -61,6 +47,26 @@ func startEmulatorVending(t *testing.T, edit func(*Config)) (*emulator.Emulator,
 		return rec
 	}
 	return emu, srv, call
+}
+
+// startEmulator starts an emulator with buckets "demo" and "other", and returns it with a
+// Config of a vending server for "demo" calling its STS through credentials-go, the user
+// named by the X-User header, without rate limits or logs.
+func startEmulator(t *testing.T) (*emulator.Emulator, Config) {
+	emu, err := emulator.New(emulator.Config{DataDir: t.TempDir(), Buckets: []string{"demo", "other"}})
+	require.NoError(t, err)
+	es, err := emu.Start(context.Background())
+	require.NoError(t, err)
+	t.Cleanup(func() { es.Close() })
+	certs, err := LoadCertificates(es.CAFile)
+	require.NoError(t, err)
+	root, err := providers.NewStaticAKCredentialsProviderBuilder().
+		WithAccessKeyId(emu.RootAccessKeyID()).WithAccessKeySecret(emu.RootAccessKeySecret()).Build()
+	require.NoError(t, err)
+	return emu, Config{Bucket: "demo", Region: emu.Region(), Endpoint: es.OSSEndpoint, RoleARN: emu.RoleARN(),
+		STSEndpoint: es.STSHost, STSRootCAs: certs, Source: root, Logger: slog.New(slog.DiscardHandler),
+		RateLimits:    RateLimits{PerIP: Limit{Rate: rate.Inf}, PerUser: Limit{Rate: rate.Inf}},
+		Authenticator: AuthenticatorFunc(func(_ http.ResponseWriter, r *http.Request) (string, error) { return r.Header.Get("X-User"), nil })}
 }
 
 // TestEmulatorEndToEnd runs the whole chain with nothing faked: credentials-go → the

@@ -2,10 +2,12 @@ package vending
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -28,9 +30,11 @@ const DefaultListen = "127.0.0.1:8080"
 //	err = srv.ListenAndServe(ctx, f.Listen())
 //
 // Secrets are never flags (they would show in the process list): the HS256 secret comes from
-// a file (--jwt-hs256-secret-file) or env OSSIGN_JWT_HS256_SECRET, and the server's own
-// AccessKey from credentials-go's default chain (env ALIBABA_CLOUD_ACCESS_KEY_ID and
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET, OIDC/RRSA, ECS RAM role, …).
+// a file (--jwt-hs256-secret-file) or env OSSIGN_JWT_HS256_SECRET, the cache key from a file
+// (--cache-key-file) or env OSSIGN_CACHE_KEY, a Redis URL with a password from env
+// OSSIGN_REDIS_URL only, and the server's own AccessKey from credentials-go's default chain
+// (env ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, OIDC/RRSA, ECS RAM
+// role, …).
 type Flags struct {
 	getenv func(string) string
 	values map[string]*string
@@ -77,6 +81,9 @@ var stringFlags = []flagSpec{
 	{"jwt-issuer", "OSSIGN_JWT_ISSUER", "", "required iss of JWTs"},
 	{"jwt-audience", "OSSIGN_JWT_AUDIENCE", "", "required aud of JWTs"},
 	{"proxy-user-header", "OSSIGN_PROXY_USER_HEADER", "", "auth: trust this header (e.g. X-Forwarded-User) set by an authenticating reverse proxy"},
+	{"redis-url", redisURLEnv, "", "Redis shared by every instance (credentials cache, rate limits, STS budget): redis://[user@]host:port[/db], rediss:// for TLS; a URL with a password only through the environment; off when empty"},
+	{"redis-timeout", "OSSIGN_REDIS_TIMEOUT", DefaultRedisTimeout.String(), "bound on one Redis call; past it the instance uses its own memory (at most 5s)"},
+	{"cache-key-file", "OSSIGN_CACHE_KEY_FILE", "", "file holding the key that encrypts the credentials kept in Redis: 32 random bytes in base64, e.g. from openssl rand -base64 32 (or env " + cacheKeyEnv + ")"},
 }
 
 // boolFlags are the boolean flags RegisterFlags defines; they default to false.
@@ -87,6 +94,12 @@ var boolFlags = []flagSpec{
 
 // hs256SecretEnv holds the HS256 secret itself; it has no flag.
 const hs256SecretEnv = "OSSIGN_JWT_HS256_SECRET"
+
+// cacheKeyEnv holds the cache key itself (base64); it has no flag.
+const cacheKeyEnv = "OSSIGN_CACHE_KEY"
+
+// redisURLEnv holds the Redis URL, the only place for one with a password.
+const redisURLEnv = "OSSIGN_REDIS_URL"
 
 // RegisterFlags defines the vending flags on fs, with defaults taken from the environment
 // through getenv (os.Getenv, or a map lookup in tests). The help of each flag names its
@@ -150,6 +163,8 @@ func (f *Flags) Config() (Config, error) {
 			MaxBytes:     int64(p.int("presign-max-bytes")),
 			Expires:      p.duration("presign-expires"),
 		},
+		RedisURL:     p.redisURL("redis-url"),
+		RedisTimeout: p.duration("redis-timeout"),
 	}
 	if path := f.str("sts-ca-file"); path != "" {
 		certs, err := LoadCertificates(path)
@@ -162,6 +177,13 @@ func (f *Flags) Config() (Config, error) {
 	secret := []byte(f.getenv(hs256SecretEnv))
 	if path := f.str("jwt-hs256-secret-file"); path != "" {
 		secret = bytes.TrimSpace(p.file("jwt-hs256-secret-file"))
+	}
+	cacheKey := strings.TrimSpace(f.getenv(cacheKeyEnv))
+	if path := f.str("cache-key-file"); path != "" {
+		cacheKey = string(bytes.TrimSpace(p.file("cache-key-file")))
+	}
+	if cacheKey != "" {
+		cfg.CacheKey = p.cacheKey(cacheKey)
 	}
 	if err := errors.Join(append(f.errs, p.errs...)...); err != nil {
 		return Config{}, err
@@ -317,6 +339,32 @@ func (p *flagParser) file(name string) []byte {
 		p.add(fmt.Errorf("vending: --%s: %w", name, err))
 	}
 	return data
+}
+
+// redisURL returns a Redis URL, refusing one with a password on the command line (where the
+// process list shows it) rather than from the environment.
+func (p *flagParser) redisURL(name string) string {
+	v := p.f.str(name)
+	if v == "" || v == strings.TrimSpace(p.f.getenv(redisURLEnv)) {
+		return v
+	}
+	if u, err := url.Parse(v); err == nil {
+		if password, ok := u.User.Password(); ok && password != "" {
+			p.add(errors.New("vending: --redis-url holds a password, which the process list would show: set " + redisURLEnv + " in the environment instead"))
+		}
+	}
+	return v
+}
+
+// cacheKey decodes a cache key: CacheKeySize bytes in standard base64. Its error never
+// repeats the key.
+func (p *flagParser) cacheKey(encoded string) []byte {
+	key, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil || len(key) != CacheKeySize {
+		p.add(fmt.Errorf("vending: the cache key (--cache-key-file, %s) must be %d random bytes in standard base64 (44 characters), e.g. from `openssl rand -base64 32`", cacheKeyEnv, CacheKeySize))
+		return nil
+	}
+	return key
 }
 
 // splitList splits a comma-separated list, dropping empty items.

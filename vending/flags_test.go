@@ -2,6 +2,7 @@ package vending
 
 import (
 	"bytes"
+	"encoding/base64"
 	"flag"
 	"io"
 	"net/netip"
@@ -147,6 +148,47 @@ func TestFlagsErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseFlags(t, tc.env, append(append([]string{}, required...), tc.args...)...).Config()
 			assert.ErrorContains(t, err, tc.err)
+		})
+	}
+}
+
+func TestFlagsRedis(t *testing.T) {
+	key := newCacheKey()
+	encoded := base64.StdEncoding.EncodeToString(key)
+	keyFile := filepath.Join(t.TempDir(), "cache-key")
+	require.NoError(t, os.WriteFile(keyFile, []byte(encoded+"\n"), 0o600))
+	cases := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		url     string
+		key     []byte
+		timeout time.Duration
+		err     string
+	}{
+		{name: "off", timeout: DefaultRedisTimeout},
+		{name: "URL and key from the environment", env: map[string]string{"OSSIGN_REDIS_URL": "redis://:pw@10.0.0.5:6379/2", "OSSIGN_CACHE_KEY": encoded},
+			url: "redis://:pw@10.0.0.5:6379/2", key: key, timeout: DefaultRedisTimeout},
+		{name: "URL flag without a password, key file, timeout", args: []string{"--redis-url", "rediss://redis.internal:6380", "--cache-key-file", keyFile, "--redis-timeout", "200ms"},
+			url: "rediss://redis.internal:6380", key: key, timeout: 200 * time.Millisecond},
+		{name: "URL flag with a password", args: []string{"--redis-url", "redis://:pw@10.0.0.5:6379"}, err: "set OSSIGN_REDIS_URL in the environment instead"},
+		{name: "key not base64", env: map[string]string{"OSSIGN_CACHE_KEY": "not base64!"}, err: "standard base64"},
+		{name: "key of 16 bytes", env: map[string]string{"OSSIGN_CACHE_KEY": base64.StdEncoding.EncodeToString(key[:16])}, err: "must be 32 random bytes"},
+		{name: "missing key file", args: []string{"--cache-key-file", keyFile + ".missing"}, err: "--cache-key-file"},
+		{name: "timeout", args: []string{"--redis-timeout", "1"}, err: "--redis-timeout"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := parseFlags(t, tc.env, append(append([]string{}, required...), tc.args...)...).Config()
+			if tc.err != "" {
+				require.ErrorContains(t, err, tc.err)
+				assert.NotContains(t, err.Error(), "pw@", "no password in the error")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.url, cfg.RedisURL)
+			assert.Equal(t, tc.key, cfg.CacheKey)
+			assert.Equal(t, tc.timeout, cfg.RedisTimeout)
 		})
 	}
 }

@@ -46,7 +46,7 @@ func (s *Server) endpoint(method string, h userHandler) http.Handler {
 			return
 		}
 		now := s.cfg.Now()
-		if wait, ok := s.ipLimits.allow(rateKey(clientIP(r, s.cfg.TrustedProxies)), now); !ok {
+		if wait, ok := s.state.ipLimits.allow(rateKey(clientIP(r, s.cfg.TrustedProxies)), now); !ok {
 			s.rateLimited(w, r, wait, "ip")
 			return
 		}
@@ -61,7 +61,7 @@ func (s *Server) endpoint(method string, h userHandler) http.Handler {
 			return
 		}
 		requestInfoOf(r).user = user
-		if wait, ok := s.userLimits.allow(user, now); !ok {
+		if wait, ok := s.state.userLimits.allow(user, now); !ok {
 			s.rateLimited(w, r, wait, "user")
 			return
 		}

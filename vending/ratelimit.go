@@ -19,13 +19,22 @@ const (
 	limiterSweepInterval = time.Minute
 )
 
-// limiterSet holds one token bucket per key (client IP or user id).
+// rateLimiter applies a Limit per key (client IP or user id): a limiterSet in memory, or a
+// redisLimiter shared by the instances.
+type rateLimiter interface {
+	// allow takes a token from key's bucket at now. When the bucket is empty it takes
+	// nothing and returns how long until a token is available.
+	allow(key string, now time.Time) (wait time.Duration, ok bool)
+}
+
+// limiterSet is a rateLimiter in memory: one token bucket per key.
 type limiterSet struct {
 	limit Limit
 
 	mu        sync.Mutex
 	limiters  *lru[*rate.Limiter]
 	lastSweep time.Time
+	clock     monotonic
 }
 
 // newLimiterSet returns an empty set applying l.
@@ -41,6 +50,7 @@ func (s *limiterSet) allow(key string, now time.Time) (wait time.Duration, ok bo
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now = s.clock.at(now)
 	if now.Sub(s.lastSweep) >= limiterSweepInterval {
 		s.limiters.dropOldestWhile(func(l *rate.Limiter) bool { return l.TokensAt(now) >= float64(s.limit.Burst) })
 		s.lastSweep = now

@@ -24,17 +24,17 @@ type Server struct {
 	uploaderPolicy string
 	cache          *tokenCache
 	cors           *corsPolicy
-	ipLimits       *limiterSet
-	userLimits     *limiterSet
 	metrics        *metrics
 	stsHealth      *stsHealth
+	// state holds the credentials, the rate limits and the STS budget.
+	state serverState
 }
 
 // New checks cfg and returns a Server that obtains credentials through credentials-go. It
 // refuses a Config without an Authenticator, and one whose session policy template does not
-// render a valid policy of at most 2048 bytes. It makes no network call (see CheckSTS). When
-// cfg.STSRootCAs is set, it adds them to http.DefaultTransport's trusted roots (see
-// LoadCertificates).
+// render a valid policy of at most 2048 bytes. It makes no network call (see CheckSTS; Redis
+// is connected to on first use). When cfg.STSRootCAs is set, it adds them to
+// http.DefaultTransport's trusted roots (see LoadCertificates). Close it when done with it.
 func New(cfg Config) (*Server, error) {
 	return newServer(cfg, nil)
 }
@@ -67,18 +67,22 @@ func newServer(cfg Config, a assumer) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	m := newMetrics()
+	state, err := newServerState(&cfg, m)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:            cfg,
 		log:            cfg.Logger,
 		target:         cfg.target(),
 		policy:         policy,
 		uploaderPolicy: uploaderPolicy,
-		cache:          newTokenCache(a, &cfg),
+		cache:          newTokenCache(a, &cfg, state),
 		cors:           cors,
-		ipLimits:       newLimiterSet(cfg.RateLimits.PerIP),
-		userLimits:     newLimiterSet(cfg.RateLimits.PerUser),
-		metrics:        newMetrics(),
+		metrics:        m,
 		stsHealth:      &stsHealth{},
+		state:          state,
 	}
 	s.cache.observe = func(err error, took time.Duration) {
 		s.metrics.observeSTS(err, took)
@@ -89,12 +93,16 @@ func newServer(cfg Config, a assumer) (*Server, error) {
 		slog.String("bucket", cfg.Bucket), slog.String("region", cfg.Region), slog.String("endpoint", cfg.Endpoint),
 		slog.String("prefix", cfg.Prefix), slog.Duration("duration", cfg.Duration),
 		slog.String("auth", describe(cfg.Authenticator)), slog.String("sts", describe(a)),
-		slog.String("allowed_origins", cors.String()))
+		slog.String("allowed_origins", cors.String()), slog.String("state", state.String()))
 	if _, ok := cfg.Authenticator.(*devAnonymous); ok {
 		s.log.Warn("vending: dev-anonymous mode: anyone who can reach this server gets credentials for a prefix of their own; use it only on a local machine")
 	}
 	return s, nil
 }
+
+// Close closes the server's connections to Redis, if any. Call it once the server no longer
+// serves.
+func (s *Server) Close() error { return s.state.close() }
 
 // describe returns v's String method's result, or its type.
 func describe(v any) string {

@@ -15,7 +15,7 @@ import (
 
 // runVend is `ossign vend`: the production token-vending server. Every flag defaults to its
 // environment variable (see the README); the server's own identity comes from credentials-go's
-// default chain. It listens (refusing an address the authentication mode makes unsafe),
+// default chain. With --redis-url, its state is shared with the other instances using it. It listens (refusing an address the authentication mode makes unsafe),
 // checks STS once, then serves (and the metrics, with --metrics-listen) until ctx is done.
 func runVend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("vend", flag.ContinueOnError)
@@ -36,6 +36,7 @@ func runVend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 	ln, err := srv.Listen(flags.Listen())
 	if err != nil {
 		return err
