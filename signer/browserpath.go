@@ -8,12 +8,17 @@ package signer
 // encodeSlash (Target.EncodeSlash, the JS package's slashSafe: false) a key is one path
 // segment, and only "." and ".." themselves remain unaddressable.
 func BrowserAddressable(key string, encodeSlash bool) error {
-	segments := []string{key}
-	if !encodeSlash {
-		segments = split(key, '/', -1)
-	}
-	for _, s := range segments {
+	// Every signature passes here: the segments are scanned in place, not split into a slice.
+	for rest := key; ; {
+		s, after, more := rest, "", false
+		if !encodeSlash {
+			s, after, more = cut(rest, '/')
+		}
 		if s != "." && s != ".." {
+			if !more {
+				return nil
+			}
+			rest = after
 			continue
 		}
 		hint := ""
@@ -23,5 +28,4 @@ func BrowserAddressable(key string, encodeSlash bool) error {
 		return newError(CodeInvalidKey, "invalid object key ", quote(key),
 			`: browsers remove "." and ".." path segments from URLs, so OSS would not receive the key that was signed`, hint)
 	}
-	return nil
 }

@@ -1,5 +1,5 @@
 import { OssignError } from './errors.js';
-import { jitteredBackoff } from './retry.js';
+import { jitteredBackoff, sleepFor } from './retry.js';
 
 /**
  * Turns the `credentials` option into an async function returning a credentials response:
@@ -154,7 +154,7 @@ export class CredentialManager extends EventTarget {
         return await this.acquire();
       } catch (err) {
         if (this.closed || attempt >= this.retries || !retryable(err)) throw err;
-        await this.sleep(this.backoff(attempt));
+        await sleepFor(this.backoff(attempt), undefined, this.timers);
       }
     }
   }
@@ -170,10 +170,6 @@ export class CredentialManager extends EventTarget {
 
   backoff(attempt) {
     return jitteredBackoff(attempt, this, this.random);
-  }
-
-  sleep(ms) {
-    return new Promise((resolve) => this.timers.setTimeout(resolve, ms));
   }
 
   schedule(at) {

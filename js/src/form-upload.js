@@ -58,6 +58,7 @@ export async function postWithForm(form, file, opts = {}) {
  */
 export async function postObject(client, key, file, opts = {}) {
   const blob = toBlob(file);
+  // The transfer options taken out (crc64 included), the rest is the policy, as postObjectFields takes it.
   const { onProgress, signal, retry, crc64, ...policy } = opts;
   const progress = new ProgressTracker(blob.size, onProgress);
   const computing = startCRC64(client.module, blob, checksCRC64(opts), signal);
