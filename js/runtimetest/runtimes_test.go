@@ -142,35 +142,20 @@ func startWorkerd(t testing.TB, dir, config string, env ...string) string {
 	cmd := exec.Command(runtimeBinary(t, "workerd"), "serve", config, "--socket-fd", "http=3", "--verbose")
 	cmd.Dir, cmd.ExtraFiles, cmd.SysProcAttr = dir, []*os.File{f}, killedWithTest()
 	cmd.Env = append(runtimeEnv(t), env...)
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs, err := os.Create(filepath.Join(t.TempDir(), "workerd.log"))
+	require.NoError(t, err)
+	cmd.Stdout, cmd.Stderr = logs, logs
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
+		logs.Close()
 		if t.Failed() {
-			t.Logf("workerd output:\n%s", logs.String())
+			out, _ := os.ReadFile(logs.Name())
+			t.Logf("workerd output:\n%s", out)
 		}
 	})
 	return "http://" + ln.Addr().String()
-}
-
-// syncBuffer is a bytes.Buffer a process may write while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // workerdClient waits long enough for workerd to load its config and compile the module (the
