@@ -58,8 +58,9 @@ export interface ClientOptions {
   refreshMargin?: number;
   /** Added to the local clock when signing, in ms (see correctClock). */
   clockOffset?: number;
-  /** The wasm module's URL. Default: ossign.wasm next to the script or module. (Node's fetch
-   * cannot read file: URLs: in Node pass wasmModule.) */
+  /** The wasm module's URL. Default: ossign.wasm next to the script or module, which the package
+   * finds by itself in every runtime (fetched in browsers and Deno, read from the file in Node and
+   * Bun, imported as a module in workerd). */
   wasmURL?: string | URL;
   /** The compiled module or its bytes, or a promise of either (e.g. a WebAssembly.compileStreaming
    * started by an inline script in the page's head), instead of fetching wasmURL. */
@@ -100,6 +101,10 @@ export interface TransferOptions {
 
 /** A request body: a Blob or File (read again for every attempt), an ArrayBuffer, typed array or string. */
 export type Body = Blob | ArrayBuffer | ArrayBufferView | string;
+
+/** An upload's body: a Body, or a stream (web ReadableStream, Node.js Readable, any async
+ * iterable of bytes), read into memory before the first attempt since every retry sends it again. */
+export type UploadBody = Body | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 export interface PutOptions extends TransferOptions {
   /** Default: the Blob's type, else one guessed from the key's extension, else application/octet-stream. Signed and sent exactly. */
@@ -398,11 +403,11 @@ export declare class Client {
   credentialStatus(): CredentialStatus;
   refreshCredentials(): Promise<void>;
   /** PutObject: one signed PUT with byte-level progress, retries and a CRC-64 check. */
-  put(key: string, body: Body, options?: PutOptions): Promise<PutResult>;
+  put(key: string, body: UploadBody, options?: PutOptions): Promise<PutResult>;
   /** Parallel, resumable multipart upload (InitiateMultipartUpload, UploadPart, CompleteMultipartUpload). */
-  multipartUpload(key: string, file: Body, options?: MultipartOptions): Promise<MultipartResult>;
+  multipartUpload(key: string, file: UploadBody, options?: MultipartOptions): Promise<MultipartResult>;
   /** put below multipartThreshold, multipartUpload above. */
-  upload(key: string, file: Body, options?: UploadOptions): Promise<PutResult | MultipartResult>;
+  upload(key: string, file: UploadBody, options?: UploadOptions): Promise<PutResult | MultipartResult>;
   /** Resumable uploads with a checkpoint in this client's bucket. */
   pendingUploads(options?: { checkpoint?: CheckpointStore }): Promise<PendingUpload[]>;
   /** Aborts a multipart upload on OSS (its parts are deleted) and forgets its checkpoint. */
@@ -460,7 +465,7 @@ export declare function createClient(options: ClientOptions): Promise<Client>;
 export declare function preload(options?: Pick<ClientOptions, 'wasmURL' | 'wasmModule'>): Promise<void>;
 
 /** PUT to a URL signed elsewhere (no credentials, no wasm): progress, cancel, retries, renew on expiry. */
-export declare function putWithURL(target: SignedTarget, body: Body, options?: URLTransferOptions): Promise<Omit<PutResult, 'key'>>;
+export declare function putWithURL(target: SignedTarget, body: UploadBody, options?: URLTransferOptions): Promise<Omit<PutResult, 'key'>>;
 
 /** GET from a URL signed elsewhere. */
 export declare function getWithURL(target: SignedTarget, options?: URLTransferOptions & { as?: GetOptions['as']; range?: GetOptions['range'] }): Promise<{ status: number; body: unknown; contentType: string | null; size?: number }>;

@@ -14,6 +14,9 @@ BenchmarkOfficialSDK/ossign-V4-presign-2         	  372861	      3784 ns/op	    
 BenchmarkOfficialSDK/sdk-V4-presign-2            	   64507	     18456 ns/op	   10065 B/op	     118 allocs/op
 BenchmarkChromiumSigning/ossign-2         	       1	      5929 ns/op	        17.40 µs/v1URL	        21.80 µs/v4URL
 BenchmarkChromiumSigning/ali-oss-2        	       1	      2583 ns/op	        27.33 µs/v1URL	       145.8 µs/v4URL
+BenchmarkRuntimes/ali-oss-node-2         	       1	2345595351 ns/op	       105.1 ms-cold	        28.66 µs/v4URL
+BenchmarkRuntimes/node-esm-2             	       1	3631627040 ns/op	        56.03 ms-cold	        20.04 µs/v4URL
+BenchmarkRuntimes/workerd-2              	       1	3568006392 ns/op	        22.82 ms-cold	        5.70 µs/v4URL
 PASS
 `
 
@@ -37,6 +40,12 @@ func TestParseAndRender(t *testing.T) {
 	assert.Equal(t, "–", signing.rows[2][1], "an operation not measured")
 	sdk := tables[4]
 	assert.Equal(t, []string{"V4 presign", "3784", "15.0", "18456", "118", "4.9× faster"}, sdk.rows[0])
+
+	runtimes := tables[5]
+	require.Equal(t, "runtimes", runtimes.id)
+	assert.Equal(t, []string{"Node", "20.0", "28.7", "1.4× faster", "56.0", "105"}, runtimes.rows[0])
+	assert.Equal(t, []string{"Deno", "–", "(Node: 28.7)", "–", "–", "(Node: 105)"}, runtimes.rows[1], "a runtime not measured")
+	assert.Equal(t, []string{"workerd", "5.70", "does not run on workerd (Node: 28.7)", "5.0× faster", "22.8", "does not run"}, runtimes.rows[3])
 
 	md := string(renderMarkdown(machine{}, tables, "docs/benchmarks"))
 	assert.Contains(t, md, "| V4 `signatureUrl` / `signatureUrlV4` | 21.8 | 146 | 6.7× faster |")

@@ -12,7 +12,7 @@ import (
 
 // machine is what the report says about where and with what it ran.
 type machine struct {
-	date, os, cpu, cores, memory, goVersion, wasmGo, node, chromium, aliOSS string
+	date, os, cpu, cores, memory, goVersion, wasmGo, node, chromium, aliOSS, serverRuntimes string
 }
 
 // describeMachine reads the machine's facts and the tools' versions.
@@ -27,14 +27,33 @@ func describeMachine() (machine, error) {
 	}
 	m.node = command("node", "--version")
 	m.chromium = command("chromium", "--version")
-	var pkg struct{ Version string }
-	if b, err := os.ReadFile(filepath.Join("js", "node_modules", "ali-oss", "package.json")); err == nil {
-		if err := json.Unmarshal(b, &pkg); err != nil {
+	var err error
+	if m.aliOSS, err = npmVersion("ali-oss"); err != nil {
+		return m, err
+	}
+	var runtimes []string
+	for _, name := range []string{"deno", "bun", "workerd"} {
+		v, err := npmVersion(name)
+		if err != nil {
 			return m, err
 		}
+		runtimes = append(runtimes, name+" "+v)
 	}
-	m.aliOSS = pkg.Version
+	m.serverRuntimes = strings.Join(runtimes, ", ") + " (npm packages of js/)"
 	return m, nil
+}
+
+// npmVersion is the version of a package installed in js/node_modules ("" when missing).
+func npmVersion(name string) (string, error) {
+	var pkg struct{ Version string }
+	b, err := os.ReadFile(filepath.Join("js", "node_modules", name, "package.json"))
+	if err != nil {
+		return "", nil
+	}
+	if err := json.Unmarshal(b, &pkg); err != nil {
+		return "", err
+	}
+	return pkg.Version, nil
 }
 
 // facts are the rows of the report's header table.
@@ -42,7 +61,7 @@ func (m machine) facts() [][2]string {
 	return [][2]string{
 		{"command", "`./build.sh bench`"}, {"date", m.date}, {"OS", m.os}, {"CPU", m.cpu + " (" + m.cores + " cores)"},
 		{"memory", m.memory}, {"Go", m.goVersion + "; ossign.wasm built with " + m.wasmGo}, {"Node", m.node},
-		{"Chromium", m.chromium + " (headless)"}, {"ali-oss", m.aliOSS},
+		{"Chromium", m.chromium + " (headless)"}, {"ali-oss", m.aliOSS}, {"server runtimes", m.serverRuntimes},
 	}
 }
 

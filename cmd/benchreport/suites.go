@@ -52,6 +52,7 @@ var suites = []suite{
 		args: []string{"test", "-run", "^$", "-bench", "Presign|SignHeader|PostPolicy|CRC64", "-benchmem", "-benchtime", "500ms", "-count", "3", "./signer"}},
 	{title: "vending: GET /sts at cache hit", args: []string{"test", "-run", "^$", "-bench", "VendingCacheHit", "-benchtime", "20000x", "./vending"}},
 	{title: "headless Chromium: signing, start-up, uploads", args: []string{"test", "-run", "^$", "-bench", "Chromium", "-benchtime", "1x", "-timeout", "30m", "./js/browsertest"}},
+	{title: "server runtimes: Node, Deno, Bun, workerd, and ali-oss in Node", args: []string{"test", "-run", "^$", "-bench", "Runtimes", "-benchtime", "1x", "-timeout", "20m", "./js/runtimetest"}},
 }
 
 // run runs the suite, echoing its output, and adds what it measured to r.

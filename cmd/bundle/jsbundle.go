@@ -15,12 +15,15 @@ import (
 // The JS sources follow a small module convention the joiner relies on: imports are one line,
 // `import { a, b } from './x.js';`; exports are `export` before a top-level declaration, or a
 // one-line `export { a } from './x.js';` in an entry; top-level names are unique across modules
-// (the joiner checks).
+// (the joiner checks). A module of an ES-module output may also import a wasm module as a
+// whole, `import name from './x.wasm';` (workerd's way of loading wasm): the line is kept, at
+// the top of the output.
 var (
-	importLine   = regexp.MustCompile(`^import \{([^}]*)\} from '(\./[\w.-]+\.js)';\s*$`)
-	reexportLine = regexp.MustCompile(`^export \{([^}]*)\} from '(\./[\w.-]+\.js)';\s*$`)
-	exportDecl   = regexp.MustCompile(`^export ((?:async )?function\*? |class |const |let )(\w+)`)
-	topLevelDecl = regexp.MustCompile(`^(?:export )?(?:(?:async )?function\*? |class |const |let |var )(\w+)`)
+	importLine     = regexp.MustCompile(`^import \{([^}]*)\} from '(\./[\w.-]+\.js)';\s*$`)
+	reexportLine   = regexp.MustCompile(`^export \{([^}]*)\} from '(\./[\w.-]+\.js)';\s*$`)
+	wasmImportLine = regexp.MustCompile(`^import \w+ from '\./[\w.-]+\.wasm';\s*$`)
+	exportDecl     = regexp.MustCompile(`^export ((?:async )?function\*? |class |const |let )(\w+)`)
+	topLevelDecl   = regexp.MustCompile(`^(?:export )?(?:(?:async )?function\*? |class |const |let |var )(\w+)`)
 )
 
 // module is one joined source file.
@@ -28,41 +31,106 @@ type module struct {
 	path    string
 	body    []string // lines without imports and re-exports, `export` removed
 	exports []string // names the entry exports (entry only)
+	wasm    []string // `import name from './x.wasm';` lines, kept as they are
 }
 
-// bundleJS writes ossign.mjs (wasm_exec.js + modules + an export list) and ossign.min.js (the
-// same in a function scope, from the script entry, minified).
+// jsForm is how an output wraps the joined modules.
+type jsForm int
+
+const (
+	esModule      jsForm = iota // import-able: `export { … }` at the end
+	commonJS                    // require-able: `module.exports = { … }`, import.meta.url from __filename
+	classicScript               // a <script> or importScripts: one function scope, minified
+)
+
+// jsOutput is one JS file of the package: an entry joined with the modules it imports, in a
+// form. A runtime's build swaps wasm-locate.js (fetch ossign.wasm next to the module) for
+// that runtime's way of finding the module: the rest of the package is the same in every
+// runtime, and nothing sniffs the runtime at run time.
+type jsOutput struct {
+	file, entry string
+	form        jsForm
+	swap        map[string]string // imported module → the module joined in its place
+}
+
+// locateWasm swaps wasm-locate.js for a runtime's own.
+func locateWasm(runtimeModule string) map[string]string {
+	return map[string]string{"./wasm-locate.js": "./" + runtimeModule}
+}
+
+// jsOutputs are the package's JS files; js/package.json's `exports` conditions pick one per
+// runtime.
+var jsOutputs = []jsOutput{
+	{file: "ossign.mjs", entry: "index.js", form: esModule},                                                     // browsers, bundlers, Deno
+	{file: "ossign.node.mjs", entry: "index.js", form: esModule, swap: locateWasm("wasm-locate-node.js")},       // Node and Bun, import
+	{file: "ossign.cjs", entry: "index.js", form: commonJS, swap: locateWasm("wasm-locate-node.js")},            // Node, require
+	{file: "ossign.workerd.mjs", entry: "index.js", form: esModule, swap: locateWasm("wasm-locate-workerd.js")}, // Cloudflare workerd
+	{file: "ossign.min.js", entry: "script.js", form: classicScript},                                            // the ossign global
+}
+
+// bundleJS writes every jsOutputs file: Go's wasm_exec.js, then the joined modules.
 func bundleJS(root, out string) error {
 	wasmExec, err := os.ReadFile(filepath.Join(out, "wasm_exec.js"))
 	if err != nil {
 		return err
 	}
 	src := filepath.Join(root, "js", "src")
-	esm, exports, err := join(src, "index.js")
-	if err != nil {
-		return err
+	for _, o := range jsOutputs {
+		code, err := o.build(src, string(wasmExec))
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.file, err)
+		}
+		if err := writeFile(filepath.Join(out, o.file), code); err != nil {
+			return err
+		}
 	}
-	mjs := string(wasmExec) + "\n" + esm + "\nexport { " + strings.Join(exports, ", ") + " };\n"
-	if err := writeFile(filepath.Join(out, "ossign.mjs"), []byte(mjs)); err != nil {
-		return err
-	}
-	script, _, err := join(src, "script.js")
-	if err != nil {
-		return err
-	}
-	min, err := minifyJS("(() => {\n" + string(wasmExec) + "\n" + script + "\n})();\n")
-	if err != nil {
-		return err
-	}
-	return writeFile(filepath.Join(out, "ossign.min.js"), min)
+	return nil
 }
 
-// join concatenates entry and the modules it imports, dependencies first.
-func join(dir, entry string) (code string, exports []string, err error) {
+// build joins the output's modules and wraps them in its form.
+func (o jsOutput) build(src, wasmExec string) ([]byte, error) {
+	j, err := join(src, o.entry, o.swap)
+	if err != nil {
+		return nil, err
+	}
+	if len(j.wasmImports) > 0 && o.form != esModule {
+		return nil, fmt.Errorf("%s imports a wasm module, which only an ES module can", o.entry)
+	}
+	switch o.form {
+	case esModule:
+		head := strings.Join(j.wasmImports, "\n")
+		if head != "" {
+			head += "\n"
+		}
+		return []byte(head + wasmExec + "\n" + j.code + "\nexport { " + strings.Join(j.exports, ", ") + " };\n"), nil
+	case commonJS:
+		code := strings.ReplaceAll(j.code, "import.meta.url", "require('node:url').pathToFileURL(__filename).href")
+		if strings.Contains(code, "import.meta") {
+			return nil, fmt.Errorf("import.meta other than import.meta.url has no CommonJS equivalent")
+		}
+		return []byte("'use strict';\n" + wasmExec + "\n" + code + "\nmodule.exports = { " + strings.Join(j.exports, ", ") + " };\n"), nil
+	default:
+		return minifyJS("(() => {\n" + wasmExec + "\n" + j.code + "\n})();\n")
+	}
+}
+
+// joined is the result of join.
+type joined struct {
+	code        string
+	exports     []string // what the entry exports
+	wasmImports []string // wasm modules imported whole, to put at the top of an ES module
+}
+
+// join concatenates entry and the modules it imports, dependencies first; swap names modules
+// joined in place of the ones imported.
+func join(dir, entry string, swap map[string]string) (joined, error) {
 	var order []*module
 	seen := map[string]bool{}
 	var visit func(name string, isEntry bool) error
 	visit = func(name string, isEntry bool) error {
+		if replacement, ok := swap[name]; ok {
+			name = replacement
+		}
 		if seen[name] {
 			return nil
 		}
@@ -80,17 +148,20 @@ func join(dir, entry string) (code string, exports []string, err error) {
 		return nil
 	}
 	if err := visit(entry, true); err != nil {
-		return "", nil, err
+		return joined{}, err
 	}
 	if err := checkUniqueNames(order); err != nil {
-		return "", nil, err
+		return joined{}, err
 	}
+	var j joined
 	var b strings.Builder
 	for _, m := range order {
 		fmt.Fprintf(&b, "// %s\n%s\n", filepath.Base(m.path), strings.Join(m.body, "\n"))
-		exports = append(exports, m.exports...)
+		j.exports = append(j.exports, m.exports...)
+		j.wasmImports = append(j.wasmImports, m.wasm...)
 	}
-	return b.String(), exports, nil
+	j.code = b.String()
+	return j, nil
 }
 
 func parseModule(path string, isEntry bool) (*module, []string, error) {
@@ -104,6 +175,8 @@ func parseModule(path string, isEntry bool) (*module, []string, error) {
 		switch {
 		case importLine.MatchString(line):
 			deps = append(deps, importLine.FindStringSubmatch(line)[2])
+		case wasmImportLine.MatchString(line):
+			m.wasm = append(m.wasm, strings.TrimSpace(line))
 		case reexportLine.MatchString(line):
 			sub := reexportLine.FindStringSubmatch(line)
 			deps = append(deps, sub[2])

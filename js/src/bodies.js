@@ -10,7 +10,23 @@ import { OssignError } from './errors.js';
 export function toBlob(body) {
   if (body instanceof Blob) return body;
   if (typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return new Blob([body]);
-  throw new OssignError('InvalidArgument', 'the body must be a Blob, File, ArrayBuffer, typed array or string');
+  throw new OssignError('InvalidArgument', 'the body must be a Blob, File, ArrayBuffer, typed array, string or (for uploads) a stream');
+}
+
+/**
+ * An upload's body as a Blob: what toBlob takes, or a stream (a web ReadableStream, a Node.js
+ * Readable or any async iterable of bytes) read to its end first, since every attempt must
+ * send the same bytes again and a stream gives them once. For large files pass a Blob backed
+ * by the file instead (Node's fs.openAsBlob, Bun.file): its parts are read when sent.
+ */
+export async function uploadBlob(body) {
+  if (body && typeof body.getReader === 'function') return new Response(body).blob();
+  if (body && typeof body[Symbol.asyncIterator] === 'function' && !(body instanceof Blob)) {
+    const chunks = [];
+    for await (const chunk of body) chunks.push(chunk);
+    return new Blob(chunks);
+  }
+  return toBlob(body);
 }
 
 /** The forms a downloaded body can be given in. */

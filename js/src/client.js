@@ -9,7 +9,7 @@ import { putObject } from './put.js';
 import { multipartUpload, pendingUploads, abortUpload } from './multipart.js';
 import { getObject, headObject, deleteObject, listObjects } from './objects.js';
 import { postObject } from './form-upload.js';
-import { toBlob } from './bodies.js';
+import { toBlob, uploadBlob } from './bodies.js';
 import { crc64OfBlob } from './crc64.js';
 import { redactToken } from './osserror.js';
 
@@ -19,12 +19,13 @@ const OP_SIGN_HEADERS = 2;
 const OP_POST_CONDITIONS = 3;
 const OP_SIGN_POST = 4;
 
-/** Where the module comes from: options.wasmModule, options.wasmURL, or the default URL. */
-export function moduleSource(options = {}, defaultWasmURL) {
-  return {
-    wasmURL: options.wasmURL ?? (options.wasmModule ? undefined : defaultWasmURL()),
-    wasmModule: options.wasmModule,
-  };
+/**
+ * Where the module comes from: options.wasmModule, options.wasmURL, or else the entry's own
+ * way of finding it (defaultSource: a URL to fetch, or the module read or imported by the runtime).
+ */
+export function moduleSource(options = {}, defaultSource) {
+  if (options.wasmModule || options.wasmURL) return { wasmURL: options.wasmURL, wasmModule: options.wasmModule };
+  return defaultSource();
 }
 
 /**
@@ -32,8 +33,8 @@ export function moduleSource(options = {}, defaultWasmURL) {
  * then finds it loaded, or on its way. The promise never rejects (createClient reports a
  * failure, and a later call tries again).
  */
-export function preloadWith(options, defaultWasmURL) {
-  return loadModule(moduleSource(options, defaultWasmURL)).then(() => {}, () => {});
+export function preloadWith(options, defaultSource) {
+  return loadModule(() => moduleSource(options, defaultSource)).then(() => {}, () => {});
 }
 
 /**
@@ -41,10 +42,11 @@ export function preloadWith(options, defaultWasmURL) {
  * credentials, then validates the configuration. Bucket, region and endpoint default to what
  * the vending response names.
  * @param {object} options see index.d.ts
- * @param {() => URL|string} defaultWasmURL where ossign.wasm is when options say nothing
+ * @param {() => {wasmURL?: URL|string, wasmModule?: Promise<WebAssembly.Module>|WebAssembly.Module}} defaultSource
+ *   where ossign.wasm is when options say nothing (the entry's runtime decides)
  */
-export async function createClientWith(options = {}, defaultWasmURL) {
-  const loading = loadModule(moduleSource(options, defaultWasmURL));
+export async function createClientWith(options = {}, defaultSource) {
+  const loading = loadModule(() => moduleSource(options, defaultSource));
   let module;
   let client;
   let serverDate; // the first vending response's Date, before the client exists
@@ -202,9 +204,9 @@ export class Client {
   }
 
   /** put below opts.multipartThreshold (default 16 MiB), multipartUpload above. */
-  upload(key, file, opts = {}) {
+  async upload(key, file, opts = {}) {
     const threshold = opts.multipartThreshold ?? MULTIPART_THRESHOLD;
-    const blob = toBlob(file);
+    const blob = await uploadBlob(file);
     return blob.size > threshold ? this.multipartUpload(key, blob, opts) : this.put(key, blob, opts);
   }
 

@@ -4,6 +4,7 @@
  * @module ossign
  */
 import { createClientWith, preloadWith } from './client.js';
+import { defaultWasmSource } from './wasm-locate.js';
 
 export { OssignError } from './errors.js';
 export { Client } from './client.js';
@@ -12,12 +13,14 @@ export { postWithForm } from './form-upload.js';
 
 /**
  * Creates a signing client. ossign.wasm is looked up next to this module unless `wasmURL` or
- * `wasmModule` says otherwise (bundlers understand the `new URL(…, import.meta.url)` form).
+ * `wasmModule` says otherwise: fetched in browsers and Deno (bundlers understand the
+ * `new URL(…, import.meta.url)` form), read from the file in Node and Bun, imported as a module
+ * in workerd (each runtime's build joins its own wasm-locate module, see cmd/bundle).
  * @param {import('../index.d.ts').ClientOptions} options
  * @returns {Promise<import('../index.d.ts').Client>}
  */
 export function createClient(options) {
-  return createClientWith(options, defaultWasmURL);
+  return createClientWith(options, defaultWasmSource);
 }
 
 /**
@@ -28,9 +31,5 @@ export function createClient(options) {
  * @returns {Promise<void>}
  */
 export function preload(options) {
-  return preloadWith(options, defaultWasmURL);
-}
-
-function defaultWasmURL() {
-  return new URL('./ossign.wasm', import.meta.url);
+  return preloadWith(options, defaultWasmSource);
 }

@@ -6,7 +6,7 @@ import { crc64OfBlob, startCRC64, verifyUploadCRC64 } from './crc64.js';
 import { ProgressTracker } from './progress.js';
 import { checkpointId, checkpointStore } from './checkpoint.js';
 import { uploadHeaders, checksCRC64 } from './put.js';
-import { toBlob, unquote } from './bodies.js';
+import { uploadBlob, unquote } from './bodies.js';
 
 /** OSS's multipart limits: parts of at least 100 KiB (but the last), at most 10,000 parts. */
 const MIN_PART_SIZE = 100 << 10;
@@ -45,8 +45,8 @@ function endpointOf(client) {
  * @returns {Promise<{key: string, etag: string|null, crc64: string|null, size: number,
  *   uploadId: string, partSize: number, parts: number, resumedParts: number}>}
  */
-export function multipartUpload(client, key, file, opts = {}) {
-  return new MultipartJob(client, key, toBlob(file), opts).run();
+export async function multipartUpload(client, key, file, opts = {}) {
+  return new MultipartJob(client, key, await uploadBlob(file), opts).run();
 }
 
 /** One multipart upload of a Blob. */

@@ -3,7 +3,7 @@ import { sendSigned } from './send.js';
 import { startCRC64, verifyUploadCRC64 } from './crc64.js';
 import { ProgressTracker } from './progress.js';
 import { contentTypeFor } from './mime.js';
-import { toBlob, unquote } from './bodies.js';
+import { uploadBlob, unquote } from './bodies.js';
 
 /**
  * The headers an upload sends and signs: Content-Type (explicit, the Blob's, or by the key's
@@ -30,7 +30,7 @@ export function checksCRC64(opts) {
  * @returns {Promise<{key: string, etag: string|null, crc64: string|null, size: number, requestId: string|null}>}
  */
 export async function putObject(client, key, body, opts = {}) {
-  const blob = toBlob(body);
+  const blob = await uploadBlob(body);
   const headers = uploadHeaders(key, blob, opts);
   const computing = startCRC64(client.module, blob, checksCRC64(opts), opts.signal);
   const progress = new ProgressTracker(blob.size, opts.onProgress);

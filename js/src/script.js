@@ -9,11 +9,11 @@ import { postWithForm } from './form-upload.js';
 
 const currentScript = globalThis.document?.currentScript;
 const scriptURL = currentScript?.src || globalThis.location?.href;
-const scriptWasmURL = () => new URL('ossign.wasm', scriptURL);
+const scriptWasmSource = () => ({ wasmURL: new URL('ossign.wasm', scriptURL) });
 
 globalThis.ossign = {
-  createClient: (options) => createClientWith(options, scriptWasmURL),
-  preload: (options) => preloadWith(options, scriptWasmURL),
+  createClient: (options) => createClientWith(options, scriptWasmSource),
+  preload: (options) => preloadWith(options, scriptWasmSource),
   OssignError,
   Client,
   putWithURL,

@@ -2,7 +2,7 @@ import { OssignError } from './errors.js';
 import { sendWithRetry } from './send.js';
 import { defaultTransport, shownURL } from './transport.js';
 import { ProgressTracker, downloadProgress } from './progress.js';
-import { toBlob, unquote, rangeHeader, bodyForm, blobAs } from './bodies.js';
+import { uploadBlob, unquote, rangeHeader, bodyForm, blobAs } from './bodies.js';
 
 // Transfers through URLs someone else signed: the vending server's POST /sign, a backend using
 // the Go signer, ali-oss on a server. No credentials and no wasm module are needed; progress,
@@ -43,7 +43,7 @@ async function sendToSigned(target, method, spec, opts) {
  * @returns {Promise<{etag: string|null, crc64: string|null, size: number, requestId: string|null}>}
  */
 export async function putWithURL(target, body, opts = {}) {
-  const blob = toBlob(body);
+  const blob = await uploadBlob(body);
   const progress = new ProgressTracker(blob.size, opts.onProgress);
   const reply = await sendToSigned(target, 'PUT', { body: blob, onUploadProgress: (n) => progress.update(0, n) }, opts);
   progress.finish(0, blob.size);

@@ -5,14 +5,14 @@ import { OssignError } from './errors.js';
 let loading;
 
 /**
- * Loads ossign.wasm once. `wasmModule` (a WebAssembly.Module or the bytes, or a promise of
- * either) wins over `wasmURL`.
- * @param {{wasmURL?: string|URL, wasmModule?: WebAssembly.Module|BufferSource|Promise}} source
+ * Loads ossign.wasm once. getSource is asked where the module is only when loading starts:
+ * `wasmModule` (a WebAssembly.Module or the bytes, or a promise of either) wins over `wasmURL`.
+ * @param {() => {wasmURL?: string|URL, wasmModule?: WebAssembly.Module|BufferSource|Promise}} getSource
  * @returns {Promise<WasmModule>}
  */
-export function loadModule(source) {
+export function loadModule(getSource) {
   if (!loading) {
-    loading = instantiate(source).catch((err) => {
+    loading = Promise.resolve().then(() => instantiate(getSource())).catch((err) => {
       loading = undefined; // let a later call try again
       throw err;
     });

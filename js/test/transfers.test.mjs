@@ -257,6 +257,43 @@ test('upload picks put below the threshold and multipart above', async () => {
   client.close();
 });
 
+test('server bodies: a Buffer, a Node Readable, an async iterable, a web stream and a file-backed Blob upload their bytes; other values are refused', async () => {
+  const { Readable } = await import('node:stream');
+  const { openAsBlob } = await import('node:fs');
+  const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { oss, client } = await setup();
+  const data = bytesOf(300 * KIB + 7);
+  const dir = await mkdtemp(join(tmpdir(), 'ossign-bodies-'));
+  try {
+    await writeFile(join(dir, 'file.bin'), data);
+    const chunks = [data.subarray(0, 1000), data.subarray(1000)];
+    const bodies = {
+      buffer: () => Buffer.from(data),
+      'node readable': () => Readable.from(chunks),
+      'async generator': () => (async function* () { yield* chunks; })(),
+      'web stream': () => new Blob([data]).stream(),
+      'fs.openAsBlob': () => openAsBlob(join(dir, 'file.bin')),
+    };
+    for (const [name, body] of Object.entries(bodies)) {
+      const result = await client.put(`put/${name}`, await body());
+      assert.equal(result.size, data.length, name);
+      assert.deepEqual(oss.objects.get(`put/${name}`).data, data, `${name}: put`);
+      const parts = await client.multipartUpload(`multipart/${name}`, await body(), { partSize: 100 * KIB });
+      assert.equal(parts.parts, 4, name);
+      assert.deepEqual(oss.objects.get(`multipart/${name}`).data, data, `${name}: multipartUpload`);
+    }
+    for (const bad of [42, { not: 'a body' }, null]) {
+      await assert.rejects(client.put('bad', bad), { code: 'InvalidArgument' }, String(bad));
+    }
+    assert.equal(oss.objects.has('bad'), false);
+  } finally {
+    client.close();
+    await rm(dir, { recursive: true });
+  }
+});
+
 test('get, head, list and delete', async () => {
   const { oss, client } = await setup();
   await client.put('dir/a b+c.txt', 'hello', { contentType: 'text/plain', meta: { owner: 'me' } });

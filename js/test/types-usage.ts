@@ -39,6 +39,15 @@ export async function usage(file: File, bar: { value: number }): Promise<void> {
   }
   void [etag, resumed, text, blob, buf, stream, next, size];
 
+  // The server recipe: a long-term AccessKey, no expiry; uploads from streams.
+  const server = await createClient({ region: 'cn-hangzhou', bucket: 'examplebucket', credentials: { accessKeyId: 'id', accessKeySecret: 'secret' } });
+  const { url, headers, expiresAt } = server.presign('users/42/avatar.png', { method: 'PUT', 'Content-Type': 'image/png', expires: 600 });
+  void [url, headers, expiresAt];
+  await server.put('k', stream);
+  await server.multipartUpload('k', (async function* () { yield new Uint8Array(1); })());
+  // @ts-expect-error a stream of strings is not a body
+  await server.put('k', (async function* () { yield 'text'; })());
+
   // @ts-expect-error a key is required
   await client.put(file);
   // @ts-expect-error as is one of the listed forms
