@@ -80,6 +80,7 @@ var stringFlags = []flagSpec{
 	{"jwt-hs256-secret-file", "OSSIGN_JWT_HS256_SECRET_FILE", "", "auth: JWT bearer tokens (HS256) verified with the secret in this file (or env OSSIGN_JWT_HS256_SECRET)"},
 	{"jwt-issuer", "OSSIGN_JWT_ISSUER", "", "required iss of JWTs"},
 	{"jwt-audience", "OSSIGN_JWT_AUDIENCE", "", "required aud of JWTs"},
+	{"max-token-age", "OSSIGN_MAX_TOKEN_AGE", DefaultMaxTokenAge.String(), "longest a JWT may be valid: exp − iat, or exp − now without iat; longer-lived tokens get 401"},
 	{"proxy-user-header", "OSSIGN_PROXY_USER_HEADER", "", "auth: trust this header (e.g. X-Forwarded-User) set by an authenticating reverse proxy"},
 	{"redis-url", redisURLEnv, "", "Redis shared by every instance (credentials cache, rate limits, STS budget): redis://[user@]host:port[/db], rediss:// for TLS; a URL with a password only through the environment; off when empty"},
 	{"redis-timeout", "OSSIGN_REDIS_TIMEOUT", DefaultRedisTimeout.String(), "bound on one Redis call; past it the instance uses its own memory (at most 5s)"},
@@ -185,10 +186,11 @@ func (f *Flags) Config() (Config, error) {
 	if cacheKey != "" {
 		cfg.CacheKey = p.cacheKey(cacheKey)
 	}
+	maxTokenAge := p.duration("max-token-age")
 	if err := errors.Join(append(f.errs, p.errs...)...); err != nil {
 		return Config{}, err
 	}
-	auth, err := f.authenticator(cfg.TrustedProxies, secret)
+	auth, err := f.authenticator(cfg.TrustedProxies, secret, maxTokenAge)
 	if err != nil {
 		return Config{}, err
 	}
@@ -197,7 +199,7 @@ func (f *Flags) Config() (Config, error) {
 }
 
 // authenticator returns the Authenticator the flags select: none, or exactly one.
-func (f *Flags) authenticator(trusted []netip.Prefix, hs256Secret []byte) (Authenticator, error) {
+func (f *Flags) authenticator(trusted []netip.Prefix, hs256Secret []byte, maxTokenAge time.Duration) (Authenticator, error) {
 	var modes []string
 	if f.str("jwt-jwks-url") != "" {
 		modes = append(modes, "--jwt-jwks-url")
@@ -221,7 +223,8 @@ func (f *Flags) authenticator(trusted []netip.Prefix, hs256Secret []byte) (Authe
 	case f.str("proxy-user-header") != "":
 		return ProxyHeader(ProxyHeaderConfig{Header: f.str("proxy-user-header"), TrustedProxies: trusted})
 	}
-	return JWT(JWTConfig{HS256Secret: hs256Secret, JWKSURL: f.str("jwt-jwks-url"), Issuer: f.str("jwt-issuer"), Audience: f.str("jwt-audience")})
+	return JWT(JWTConfig{HS256Secret: hs256Secret, JWKSURL: f.str("jwt-jwks-url"), Issuer: f.str("jwt-issuer"), Audience: f.str("jwt-audience"),
+		MaxTokenAge: maxTokenAge})
 }
 
 // str returns a string flag's value.

@@ -80,6 +80,9 @@ func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, ErrAuthUnavailable):
 		e = apiError{http.StatusServiceUnavailable, CodeAuthUnavailable, "credentials cannot be checked right now: try again later"}
 	}
+	if public, ok := errors.AsType[*publicError](err); ok {
+		e.message = public.message
+	}
 	s.fail(w, r, e, slog.String("error", scrubText(err.Error())))
 }
 
