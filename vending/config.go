@@ -58,10 +58,13 @@ const (
 )
 
 // DefaultRateLimits are the limits applied when Config.RateLimits leaves a Limit zero: a page
-// needs one /sts call per token lifetime and one /sign call per upload.
+// needs one /sts call per token lifetime and one /sign call per upload, and a browser one
+// identity (DevAnonymous) for as long as it keeps its cookie: 10 new identities per client IP
+// at once, then one every 6 seconds.
 var DefaultRateLimits = RateLimits{
-	PerIP:   Limit{Rate: 20, Burst: 100},
-	PerUser: Limit{Rate: 5, Burst: 50},
+	PerIP:       Limit{Rate: 20, Burst: 100},
+	PerUser:     Limit{Rate: 5, Burst: 50},
+	NewIdentity: Limit{Rate: rate.Every(6 * time.Second), Burst: 10},
 }
 
 // DefaultSTSBudget is the AssumeRole rate a server keeps to by default: 50 calls per second
@@ -190,6 +193,12 @@ type RateLimits struct {
 	PerIP Limit
 	// PerUser applies after authentication, per user id.
 	PerUser Limit
+	// NewIdentity applies, per client IP, to the requests an Authenticator would give a new
+	// identity (DevAnonymous: a request without its cookie), before the identity is issued:
+	// each new identity costs an AssumeRole call, so a client that drops the cookie (a reload
+	// loop, a script) cannot spend the STS budget. It is kept in this process's memory, as
+	// DevAnonymous's identities are (its cookies are signed with a key of the process).
+	NewIdentity Limit
 }
 
 // Limit is a token bucket: Rate requests per second on average, bursts of up to Burst.
@@ -348,14 +357,15 @@ func (r *RateLimits) fill() error {
 		fallback  Limit
 		flagNames string
 	}{
-		{"PerIP", &r.PerIP, DefaultRateLimits.PerIP, "--ip-rate, --ip-burst"},
-		{"PerUser", &r.PerUser, DefaultRateLimits.PerUser, "--user-rate, --user-burst"},
+		{"PerIP", &r.PerIP, DefaultRateLimits.PerIP, " (--ip-rate, --ip-burst)"},
+		{"PerUser", &r.PerUser, DefaultRateLimits.PerUser, " (--user-rate, --user-burst)"},
+		{"NewIdentity", &r.NewIdentity, DefaultRateLimits.NewIdentity, ""},
 	} {
 		if *l.limit == (Limit{}) {
 			*l.limit = l.fallback
 		}
 		if l.limit.Rate <= 0 || l.limit.Burst < 1 && l.limit.Rate != rate.Inf {
-			return fmt.Errorf("vending: Config.RateLimits.%s (%s): Rate must be positive (rate.Inf for no limit) and Burst at least 1", l.name, l.flagNames)
+			return fmt.Errorf("vending: Config.RateLimits.%s%s: Rate must be positive (rate.Inf for no limit) and Burst at least 1", l.name, l.flagNames)
 		}
 	}
 	return nil
