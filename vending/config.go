@@ -152,9 +152,12 @@ type Config struct {
 	// RateLimits bound requests per client IP and per user. Zero Limits take
 	// DefaultRateLimits' values.
 	RateLimits RateLimits
-	// Offer selects the routes served: GET /sts, POST /sign or both. The zero value means
-	// both (DefaultOffer). GET /sts hands out credentials that bypass POST /sign's type and
-	// size limits: a deployment that wants them enforced offers Sign only.
+	// Offer selects the routes served: GET /sts, POST /sign or both. GET /sts hands out
+	// credentials that bypass POST /sign's type and size limits whenever its session policy
+	// allows oss:PutObject (the default one does). The zero value means both (DefaultOffer),
+	// unless Presign sets a limit (ContentTypes or MaxBytes) and the session policy allows
+	// oss:PutObject: then Sign only, so that the limit holds. Serving both with a session
+	// policy that can write logs a warning at startup.
 	Offer Offer
 	// Presign configures POST /sign.
 	Presign PresignConfig
@@ -218,15 +221,17 @@ type Offer struct {
 	Sign bool
 }
 
-// DefaultOffer is the zero Config.Offer's meaning: both routes.
+// DefaultOffer is the zero Config.Offer's meaning when Presign sets no limit: both routes.
 var DefaultOffer = Offer{STS: true, Sign: true}
 
 // PresignConfig configures POST /sign.
 type PresignConfig struct {
 	// ContentTypes maps each content type a client may upload to the extension of the key
-	// the server picks for it. Default DefaultContentTypes.
+	// the server picks for it. Default DefaultContentTypes. Setting it is setting a limit
+	// (see Config.Offer).
 	ContentTypes map[string]string
 	// MaxBytes is the largest upload, at most MaxPresignBytes. Default DefaultPresignMaxBytes.
+	// Setting it is setting a limit (see Config.Offer).
 	MaxBytes int64
 	// Expires is how long a signed upload stays valid, at most MaxPresignExpires (and never
 	// longer than the server's credentials). Default DefaultPresignExpires.
@@ -288,8 +293,8 @@ func (c Config) withDefaults() (Config, error) {
 	if err := c.RateLimits.fill(); err != nil {
 		return c, err
 	}
-	if c.Offer == (Offer{}) {
-		c.Offer = DefaultOffer
+	if err := c.fillOffer(); err != nil {
+		return c, err
 	}
 	if err := c.Presign.fill(); err != nil {
 		return c, err

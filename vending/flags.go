@@ -72,9 +72,9 @@ var stringFlags = []flagSpec{
 	{"ip-burst", "OSSIGN_IP_BURST", strconv.Itoa(DefaultRateLimits.PerIP.Burst), "burst per client IP"},
 	{"user-rate", "OSSIGN_USER_RATE", formatRate(DefaultRateLimits.PerUser.Rate), "requests per second per user (inf: no limit)"},
 	{"user-burst", "OSSIGN_USER_BURST", strconv.Itoa(DefaultRateLimits.PerUser.Burst), "burst per user"},
-	{"offer", "OSSIGN_OFFER", "sts,sign", "what the server offers: sts (GET /sts credentials), sign (POST /sign uploads) or both; /sts bypasses /sign's type and size limits"},
+	{"offer", "OSSIGN_OFFER", "auto", "what the server offers: sts (GET /sts credentials), sign (POST /sign uploads) or sts,sign; auto: sts,sign, or sign when --presign-types or --presign-max-bytes is set and the session policy can write (/sts would bypass those limits)"},
 	{"presign-types", "OSSIGN_PRESIGN_TYPES", "", "POST /sign allow-list, type=ext pairs, e.g. image/jpeg=jpg,image/png=png (default: jpeg, png, gif, webp, pdf)"},
-	{"presign-max-bytes", "OSSIGN_PRESIGN_MAX_BYTES", strconv.Itoa(DefaultPresignMaxBytes), "largest upload POST /sign signs"},
+	{"presign-max-bytes", "OSSIGN_PRESIGN_MAX_BYTES", "", "largest upload POST /sign signs (default " + strconv.Itoa(DefaultPresignMaxBytes) + ", 100 MiB)"},
 	{"presign-expires", "OSSIGN_PRESIGN_EXPIRES", DefaultPresignExpires.String(), "validity of a signed upload, at most 15m"},
 	{"jwt-jwks-url", "OSSIGN_JWT_JWKS_URL", "", "auth: JWT bearer tokens (RS256/ES256) verified with this JWKS"},
 	{"jwt-hs256-secret-file", "OSSIGN_JWT_HS256_SECRET_FILE", "", "auth: JWT bearer tokens (HS256) verified with the secret in this file (or env OSSIGN_JWT_HS256_SECRET)"},
@@ -161,7 +161,7 @@ func (f *Flags) Config() (Config, error) {
 		Offer: p.offer("offer"),
 		Presign: PresignConfig{
 			ContentTypes: p.contentTypes("presign-types"),
-			MaxBytes:     int64(p.int("presign-max-bytes")),
+			MaxBytes:     int64(p.optionalInt("presign-max-bytes")),
 			Expires:      p.duration("presign-expires"),
 		},
 		RedisURL:     p.redisURL("redis-url"),
@@ -266,6 +266,14 @@ func (p *flagParser) int(name string) int {
 	return n
 }
 
+// optionalInt parses a decimal integer; empty is 0 (the default).
+func (p *flagParser) optionalInt(name string) int {
+	if p.f.str(name) == "" {
+		return 0
+	}
+	return p.int(name)
+}
+
 // rate parses requests per second, or "inf".
 func (p *flagParser) rate(name string) rate.Limit {
 	v := p.f.str(name)
@@ -297,9 +305,13 @@ func (p *flagParser) prefixes(name string) []netip.Prefix {
 	return out
 }
 
-// offer parses a comma-separated list of "sts" and "sign".
+// offer parses "auto" (the zero Offer: Config decides) or a comma-separated list of "sts" and
+// "sign".
 func (p *flagParser) offer(name string) Offer {
 	var o Offer
+	if strings.EqualFold(p.f.str(name), "auto") {
+		return o
+	}
 	list := splitList(p.f.str(name))
 	for _, item := range list {
 		switch strings.ToLower(item) {
@@ -312,7 +324,7 @@ func (p *flagParser) offer(name string) Offer {
 		}
 	}
 	if len(list) == 0 {
-		p.fail(name, "not sts, sign or sts,sign")
+		p.fail(name, "not auto, sts, sign or sts,sign")
 	}
 	return o
 }
