@@ -12,8 +12,10 @@ import (
 // forge: a verified token, a header set by a trusted proxy, a server-issued cookie.
 //
 // Errors wrapping ErrUnauthenticated are answered 401, ErrForbidden 403 and
-// ErrAuthUnavailable 503; any other error 500. Error messages go to the server's log, never to the client, and must not contain
-// the credential that was presented. Authenticate may set response headers (a cookie, a
+// ErrAuthUnavailable 503; any other error 500. Error messages go to the server's log, never to
+// the client (the built-in authenticators tell the client why in a few cases where the fix is
+// the client's, such as a token valid for too long), and must not contain the credential that
+// was presented. Authenticate may set response headers (a cookie, a
 // WWW-Authenticate challenge) but must not write the body.
 //
 // The user id must match [A-Za-z0-9._@-]{1,64} and not be "." or "..": ids outside that set
@@ -44,6 +46,25 @@ var (
 // unauthenticated returns an error wrapping ErrUnauthenticated with a reason for the log.
 func unauthenticated(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrUnauthenticated, fmt.Sprintf(format, args...))
+}
+
+// publicError is an authentication error whose message the client is told as well as the
+// log: it says what to change, and holds nothing of the credential presented.
+type publicError struct {
+	kind    error
+	message string
+}
+
+// Error is the kind and the message.
+func (e *publicError) Error() string { return e.kind.Error() + ": " + e.message }
+
+// Unwrap returns the kind (ErrUnauthenticated, …).
+func (e *publicError) Unwrap() error { return e.kind }
+
+// unauthenticatedPublic returns an error wrapping ErrUnauthenticated whose message the client
+// is told.
+func unauthenticatedPublic(format string, args ...any) error {
+	return &publicError{kind: ErrUnauthenticated, message: fmt.Sprintf(format, args...)}
 }
 
 // forbidden returns an error wrapping ErrForbidden with a reason for the log.

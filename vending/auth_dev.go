@@ -52,18 +52,34 @@ func (*devAnonymous) loopbackOnly() string {
 // Authenticate returns the id of the request's cookie, issuing a new one when it has none
 // this process signed.
 func (a *devAnonymous) Authenticate(w http.ResponseWriter, r *http.Request) (string, error) {
+	user, known, err := a.existing(r)
+	if err != nil || known {
+		return user, err
+	}
+	return a.issue(w, r), nil
+}
+
+// existing returns the id of the request's cookie when this process signed it (known), after
+// refusing requests from other machines and for foreign Host names.
+func (a *devAnonymous) existing(r *http.Request) (user string, known bool, err error) {
 	peer, ok := peerAddr(r)
 	switch {
 	case !ok || !peer.IsLoopback():
-		return "", forbidden("dev-anonymous answers loopback clients only (peer %s)", r.RemoteAddr)
+		return "", false, forbidden("dev-anonymous answers loopback clients only (peer %s)", r.RemoteAddr)
 	case !isLoopbackName(r.Host):
-		return "", forbidden("dev-anonymous answers loopback host names only, not Host %.80q (DNS rebinding?)", r.Host)
+		return "", false, forbidden("dev-anonymous answers loopback host names only, not Host %.80q (DNS rebinding?)", r.Host)
 	}
 	if c, err := r.Cookie(DevCookie); err == nil {
 		if id, ok := a.verify(c.Value); ok {
-			return devUserID(id), nil
+			return devUserID(id), true, nil
 		}
 	}
+	return "", false, nil
+}
+
+// issue gives the request a new random id in a signed cookie and returns its user id.
+func (a *devAnonymous) issue(w http.ResponseWriter, r *http.Request) string {
+	peer, _ := peerAddr(r)
 	id := randomHex(devIDBytes)
 	http.SetCookie(w, &http.Cookie{
 		Name:     DevCookie,
@@ -73,7 +89,7 @@ func (a *devAnonymous) Authenticate(w http.ResponseWriter, r *http.Request) (str
 		SameSite: http.SameSiteLaxMode,
 		Secure:   r.TLS != nil || containsAddr(a.trusted, peer) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"),
 	})
-	return devUserID(id), nil
+	return devUserID(id)
 }
 
 // mac is the hex HMAC-SHA256 of id under the process's key.

@@ -7,9 +7,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 )
 
 func TestDevAnonymous(t *testing.T) {
@@ -184,4 +186,52 @@ func TestDevAnonymousSecureCookieBehindTrustedProxy(t *testing.T) {
 			assert.Equal(t, tc.secure, cookies[0].Secure)
 		})
 	}
+}
+
+// Issue 20, finding 3: in dev-anonymous mode every request without a cookie made one
+// AssumeRole call (60 requests, 60 calls). New identities now take a token from a per-IP
+// limit before they are issued: a reload loop without cookies gets 429 (no cookie, no STS
+// call) past the burst, while a browser that keeps its cookie is not held back. (The STS
+// budget is lifted, so that the calls are counted rather than queued on the fake clock.)
+func TestDevAnonymousNewIdentitiesLimited(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.Authenticator = DevAnonymous()
+		c.STSBudget = Limit{Rate: rate.Inf}
+	})
+	burst := DefaultRateLimits.NewIdentity.Burst
+	first := h.request(http.MethodGet, "/sts", nil, "")
+	require.Equal(t, http.StatusOK, first.StatusCode)
+	kept := map[string]string{"Cookie": first.Cookies()[0].Name + "=" + first.Cookies()[0].Value}
+
+	var ok, limited int
+	for range 60 {
+		resp := h.request(http.MethodGet, "/sts", nil, "")
+		switch resp.StatusCode {
+		case http.StatusOK:
+			ok++
+		case http.StatusTooManyRequests:
+			limited++
+			assert.Empty(t, resp.Cookies(), "no identity is issued past the limit")
+			assert.NotEmpty(t, resp.Header.Get("Retry-After"))
+			body := decode(t, resp)
+			assert.Equal(t, CodeRateLimited, body["Code"])
+			assert.Contains(t, body["Message"], DevCookie, "says how to keep an identity")
+		default:
+			t.Fatalf("unexpected status %d", resp.StatusCode)
+		}
+	}
+	assert.Equal(t, burst-1, ok, "the burst, less the first browser's identity")
+	assert.Equal(t, 60-ok, limited)
+	assert.Equal(t, int64(burst), h.sts.calls.Load(), "one AssumeRole call per identity issued, none for the refused")
+
+	again := h.request(http.MethodGet, "/sts", kept, "")
+	assert.Equal(t, http.StatusOK, again.StatusCode, "a browser with its cookie is not held back")
+	assert.Equal(t, int64(burst), h.sts.calls.Load(), "and its credentials come from the cache")
+
+	h.clock.Advance(time.Duration(float64(time.Second) / float64(DefaultRateLimits.NewIdentity.Rate)))
+	assert.Equal(t, http.StatusOK, h.request(http.MethodGet, "/sts", nil, "").StatusCode, "the limit refills")
+	assert.Equal(t, http.StatusTooManyRequests, h.request(http.MethodGet, "/sts", nil, "").StatusCode, "at its rate")
+	metrics := httptest.NewRecorder()
+	h.srv.MetricsHandler().ServeHTTP(metrics, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	assert.Contains(t, metrics.Body.String(), `ossign_vending_rate_limited_total{limit="new_identity"} 52`)
 }

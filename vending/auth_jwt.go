@@ -14,6 +14,9 @@ import (
 const (
 	// DefaultJWTLeeway is the clock skew tolerated in exp, nbf and iat.
 	DefaultJWTLeeway = 30 * time.Second
+	// DefaultMaxTokenAge is the longest a JWT may be valid by default: a day. A bearer token
+	// that leaks is useful until it expires, and sessions usually refresh their tokens hourly.
+	DefaultMaxTokenAge = 24 * time.Hour
 	// minHS256SecretBytes is the shortest HS256 secret accepted (RFC 7518 §3.2: at least
 	// the hash size).
 	minHS256SecretBytes = 32
@@ -39,6 +42,10 @@ type JWTConfig struct {
 	Audience string
 	// Leeway is the clock skew tolerated in exp, nbf and iat. Default DefaultJWTLeeway.
 	Leeway time.Duration
+	// MaxTokenAge is the longest a token may be valid: exp − iat, or, for a token without
+	// iat, exp − now (plus Leeway). A longer-lived token is refused (401) with a message that
+	// names --max-token-age. Default DefaultMaxTokenAge.
+	MaxTokenAge time.Duration
 	// HTTPClient fetches the JWKS. Default: a client of its own with a 10 s timeout.
 	HTTPClient *http.Client
 	// Now is the clock tokens are checked against. Default time.Now.
@@ -51,11 +58,15 @@ type jwtAuth struct {
 	secret      []byte
 	keys        *jwks
 	description string
+	maxAge      time.Duration // MaxTokenAge
+	leeway      time.Duration
+	now         func() time.Time
 }
 
 // JWT returns an Authenticator for "Authorization: Bearer <JWT>" requests: the signature is
 // checked (HS256 with a shared secret, or RS256/ES256 with the keys of a JWKS), then iss,
-// aud and exp (required), nbf and iat, with a small leeway. The user id is the "sub" claim.
+// aud and exp (required), nbf and iat, with a small leeway, and the token's lifetime (at most
+// MaxTokenAge). The user id is the "sub" claim.
 func JWT(cfg JWTConfig) (Authenticator, error) {
 	if cfg.Issuer == "" || cfg.Audience == "" {
 		return nil, errors.New("vending: JWT needs both an issuer and an audience (--jwt-issuer, --jwt-audience), so that only tokens minted for this server are accepted")
@@ -66,10 +77,16 @@ func JWT(cfg JWTConfig) (Authenticator, error) {
 	if cfg.Leeway < 0 || cfg.Leeway > 5*time.Minute {
 		return nil, fmt.Errorf("vending: JWT leeway %v: must be from 0 to 5m", cfg.Leeway)
 	}
+	if cfg.MaxTokenAge == 0 {
+		cfg.MaxTokenAge = DefaultMaxTokenAge
+	}
+	if cfg.MaxTokenAge < 0 {
+		return nil, fmt.Errorf("vending: JWT max token age %v (--max-token-age, OSSIGN_MAX_TOKEN_AGE): must be positive", cfg.MaxTokenAge)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &jwtAuth{}
+	a := &jwtAuth{maxAge: cfg.MaxTokenAge, leeway: cfg.Leeway, now: cfg.Now}
 	var methods []string
 	switch {
 	case len(cfg.HS256Secret) > 0 && cfg.JWKSURL != "":
@@ -92,7 +109,7 @@ func JWT(cfg JWTConfig) (Authenticator, error) {
 	default:
 		return nil, errors.New("vending: JWT needs an HS256 secret (--jwt-hs256-secret-file or env OSSIGN_JWT_HS256_SECRET) or a JWKS URL (--jwt-jwks-url)")
 	}
-	a.description += fmt.Sprintf(" (issuer %q, audience %q)", cfg.Issuer, cfg.Audience)
+	a.description += fmt.Sprintf(" (issuer %q, audience %q, max token age %v)", cfg.Issuer, cfg.Audience, cfg.MaxTokenAge)
 	a.parser = jwt.NewParser(
 		jwt.WithValidMethods(methods),
 		jwt.WithIssuer(cfg.Issuer),
@@ -134,7 +151,30 @@ func (a *jwtAuth) Authenticate(w http.ResponseWriter, r *http.Request) (string, 
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ossign", error="invalid_token"`)
 		return "", unauthenticated("the JWT has no sub claim")
 	}
+	if err := a.checkLifetime(claims); err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ossign", error="invalid_token"`)
+		return "", err
+	}
 	return claims.Subject, nil
+}
+
+// checkLifetime refuses a token valid for longer than maxAge: exp − iat, or exp − now beyond
+// the leeway when it has no iat (a token whose issue time is unknown may be used until exp).
+// Checking the lifetime rather than the age alone (now − iat) also refuses a ten-year token
+// minted a second ago, and a backdated iat cannot hide a long exp.
+func (a *jwtAuth) checkLifetime(c jwt.RegisteredClaims) error {
+	exp := c.ExpiresAt.Time // required by the parser
+	valid, how := exp.Sub(a.now()), "expires in %v and has no iat"
+	limit := a.maxAge + a.leeway
+	if c.IssuedAt != nil {
+		valid, how = exp.Sub(c.IssuedAt.Time), "is valid for %v (exp − iat)"
+		limit = a.maxAge
+	}
+	if valid <= limit {
+		return nil
+	}
+	return unauthenticatedPublic("the token "+how+", longer than the %v this server accepts (--max-token-age): ask the identity provider for tokens that expire sooner",
+		valid.Round(time.Second), a.maxAge)
 }
 
 // ready reports whether the JWKS, if any, is loaded, loading it when it is not.

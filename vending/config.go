@@ -58,10 +58,13 @@ const (
 )
 
 // DefaultRateLimits are the limits applied when Config.RateLimits leaves a Limit zero: a page
-// needs one /sts call per token lifetime and one /sign call per upload.
+// needs one /sts call per token lifetime and one /sign call per upload, and a browser one
+// identity (DevAnonymous) for as long as it keeps its cookie: 10 new identities per client IP
+// at once, then one every 6 seconds.
 var DefaultRateLimits = RateLimits{
-	PerIP:   Limit{Rate: 20, Burst: 100},
-	PerUser: Limit{Rate: 5, Burst: 50},
+	PerIP:       Limit{Rate: 20, Burst: 100},
+	PerUser:     Limit{Rate: 5, Burst: 50},
+	NewIdentity: Limit{Rate: rate.Every(6 * time.Second), Burst: 10},
 }
 
 // DefaultSTSBudget is the AssumeRole rate a server keeps to by default: 50 calls per second
@@ -149,9 +152,12 @@ type Config struct {
 	// RateLimits bound requests per client IP and per user. Zero Limits take
 	// DefaultRateLimits' values.
 	RateLimits RateLimits
-	// Offer selects the routes served: GET /sts, POST /sign or both. The zero value means
-	// both (DefaultOffer). GET /sts hands out credentials that bypass POST /sign's type and
-	// size limits: a deployment that wants them enforced offers Sign only.
+	// Offer selects the routes served: GET /sts, POST /sign or both. GET /sts hands out
+	// credentials that bypass POST /sign's type and size limits whenever its session policy
+	// allows oss:PutObject (the default one does). The zero value means both (DefaultOffer),
+	// unless Presign sets a limit (ContentTypes or MaxBytes) and the session policy allows
+	// oss:PutObject: then Sign only, so that the limit holds. Serving both with a session
+	// policy that can write logs a warning at startup.
 	Offer Offer
 	// Presign configures POST /sign.
 	Presign PresignConfig
@@ -190,6 +196,12 @@ type RateLimits struct {
 	PerIP Limit
 	// PerUser applies after authentication, per user id.
 	PerUser Limit
+	// NewIdentity applies, per client IP, to the requests an Authenticator would give a new
+	// identity (DevAnonymous: a request without its cookie), before the identity is issued:
+	// each new identity costs an AssumeRole call, so a client that drops the cookie (a reload
+	// loop, a script) cannot spend the STS budget. It is kept in this process's memory, as
+	// DevAnonymous's identities are (its cookies are signed with a key of the process).
+	NewIdentity Limit
 }
 
 // Limit is a token bucket: Rate requests per second on average, bursts of up to Burst.
@@ -209,15 +221,17 @@ type Offer struct {
 	Sign bool
 }
 
-// DefaultOffer is the zero Config.Offer's meaning: both routes.
+// DefaultOffer is the zero Config.Offer's meaning when Presign sets no limit: both routes.
 var DefaultOffer = Offer{STS: true, Sign: true}
 
 // PresignConfig configures POST /sign.
 type PresignConfig struct {
 	// ContentTypes maps each content type a client may upload to the extension of the key
-	// the server picks for it. Default DefaultContentTypes.
+	// the server picks for it. Default DefaultContentTypes. Setting it is setting a limit
+	// (see Config.Offer).
 	ContentTypes map[string]string
 	// MaxBytes is the largest upload, at most MaxPresignBytes. Default DefaultPresignMaxBytes.
+	// Setting it is setting a limit (see Config.Offer).
 	MaxBytes int64
 	// Expires is how long a signed upload stays valid, at most MaxPresignExpires (and never
 	// longer than the server's credentials). Default DefaultPresignExpires.
@@ -279,8 +293,8 @@ func (c Config) withDefaults() (Config, error) {
 	if err := c.RateLimits.fill(); err != nil {
 		return c, err
 	}
-	if c.Offer == (Offer{}) {
-		c.Offer = DefaultOffer
+	if err := c.fillOffer(); err != nil {
+		return c, err
 	}
 	if err := c.Presign.fill(); err != nil {
 		return c, err
@@ -348,14 +362,15 @@ func (r *RateLimits) fill() error {
 		fallback  Limit
 		flagNames string
 	}{
-		{"PerIP", &r.PerIP, DefaultRateLimits.PerIP, "--ip-rate, --ip-burst"},
-		{"PerUser", &r.PerUser, DefaultRateLimits.PerUser, "--user-rate, --user-burst"},
+		{"PerIP", &r.PerIP, DefaultRateLimits.PerIP, " (--ip-rate, --ip-burst)"},
+		{"PerUser", &r.PerUser, DefaultRateLimits.PerUser, " (--user-rate, --user-burst)"},
+		{"NewIdentity", &r.NewIdentity, DefaultRateLimits.NewIdentity, ""},
 	} {
 		if *l.limit == (Limit{}) {
 			*l.limit = l.fallback
 		}
 		if l.limit.Rate <= 0 || l.limit.Burst < 1 && l.limit.Rate != rate.Inf {
-			return fmt.Errorf("vending: Config.RateLimits.%s (%s): Rate must be positive (rate.Inf for no limit) and Burst at least 1", l.name, l.flagNames)
+			return fmt.Errorf("vending: Config.RateLimits.%s%s: Rate must be positive (rate.Inf for no limit) and Burst at least 1", l.name, l.flagNames)
 		}
 	}
 	return nil

@@ -15,9 +15,10 @@
 // outcome, credentials by source, STS calls and their latency, rate-limit refusals) on a
 // listener of its own ([Server.ServeMetrics]).
 //
-// Config.Offer chooses between /sts and /sign (default both). Credentials from /sts can
-// upload any type and size their session policy allows, bypassing /sign's limits: a
-// deployment that wants its types and sizes enforced offers /sign only.
+// Config.Offer chooses between /sts and /sign. Credentials from /sts can upload any type and
+// size their session policy allows, bypassing /sign's limits; so both are offered by default
+// unless a /sign limit is set (Presign.ContentTypes or MaxBytes: then /sign only), and serving
+// both with a session policy that allows oss:PutObject logs a warning at startup.
 //
 // GET /sts answers the flat JSON of credentials-go's credentials-URI provider, which ali-oss's
 // refreshSTSToken also reads (spec sts-and-vending.md §5.4):

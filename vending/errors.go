@@ -31,6 +31,9 @@ const (
 	CodeContentTypeNotAllowed = "ContentTypeNotAllowed"
 	// CodeSizeNotAllowed (400): POST /sign for an empty or too large upload.
 	CodeSizeNotAllowed = "SizeNotAllowed"
+	// CodeBodyTooLarge (413): a POST /sign body over 4 KiB, by its Content-Length (refused
+	// before "100 Continue") or as read.
+	CodeBodyTooLarge = "BodyTooLarge"
 	// CodeAuthUnavailable (503): the credential could not be checked now (JWKS down).
 	CodeAuthUnavailable = "AuthUnavailable"
 	// CodeSTSUnavailable (502): STS did not issue credentials (or failed moments ago and is

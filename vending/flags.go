@@ -72,14 +72,15 @@ var stringFlags = []flagSpec{
 	{"ip-burst", "OSSIGN_IP_BURST", strconv.Itoa(DefaultRateLimits.PerIP.Burst), "burst per client IP"},
 	{"user-rate", "OSSIGN_USER_RATE", formatRate(DefaultRateLimits.PerUser.Rate), "requests per second per user (inf: no limit)"},
 	{"user-burst", "OSSIGN_USER_BURST", strconv.Itoa(DefaultRateLimits.PerUser.Burst), "burst per user"},
-	{"offer", "OSSIGN_OFFER", "sts,sign", "what the server offers: sts (GET /sts credentials), sign (POST /sign uploads) or both; /sts bypasses /sign's type and size limits"},
+	{"offer", "OSSIGN_OFFER", "auto", "what the server offers: sts (GET /sts credentials), sign (POST /sign uploads) or sts,sign; auto: sts,sign, or sign when --presign-types or --presign-max-bytes is set and the session policy can write (/sts would bypass those limits)"},
 	{"presign-types", "OSSIGN_PRESIGN_TYPES", "", "POST /sign allow-list, type=ext pairs, e.g. image/jpeg=jpg,image/png=png (default: jpeg, png, gif, webp, pdf)"},
-	{"presign-max-bytes", "OSSIGN_PRESIGN_MAX_BYTES", strconv.Itoa(DefaultPresignMaxBytes), "largest upload POST /sign signs"},
+	{"presign-max-bytes", "OSSIGN_PRESIGN_MAX_BYTES", "", "largest upload POST /sign signs (default " + strconv.Itoa(DefaultPresignMaxBytes) + ", 100 MiB)"},
 	{"presign-expires", "OSSIGN_PRESIGN_EXPIRES", DefaultPresignExpires.String(), "validity of a signed upload, at most 15m"},
 	{"jwt-jwks-url", "OSSIGN_JWT_JWKS_URL", "", "auth: JWT bearer tokens (RS256/ES256) verified with this JWKS"},
 	{"jwt-hs256-secret-file", "OSSIGN_JWT_HS256_SECRET_FILE", "", "auth: JWT bearer tokens (HS256) verified with the secret in this file (or env OSSIGN_JWT_HS256_SECRET)"},
 	{"jwt-issuer", "OSSIGN_JWT_ISSUER", "", "required iss of JWTs"},
 	{"jwt-audience", "OSSIGN_JWT_AUDIENCE", "", "required aud of JWTs"},
+	{"max-token-age", "OSSIGN_MAX_TOKEN_AGE", DefaultMaxTokenAge.String(), "longest a JWT may be valid: exp − iat, or exp − now without iat; longer-lived tokens get 401"},
 	{"proxy-user-header", "OSSIGN_PROXY_USER_HEADER", "", "auth: trust this header (e.g. X-Forwarded-User) set by an authenticating reverse proxy"},
 	{"redis-url", redisURLEnv, "", "Redis shared by every instance (credentials cache, rate limits, STS budget): redis://[user@]host:port[/db], rediss:// for TLS; a URL with a password only through the environment; off when empty"},
 	{"redis-timeout", "OSSIGN_REDIS_TIMEOUT", DefaultRedisTimeout.String(), "bound on one Redis call; past it the instance uses its own memory (at most 5s)"},
@@ -160,7 +161,7 @@ func (f *Flags) Config() (Config, error) {
 		Offer: p.offer("offer"),
 		Presign: PresignConfig{
 			ContentTypes: p.contentTypes("presign-types"),
-			MaxBytes:     int64(p.int("presign-max-bytes")),
+			MaxBytes:     int64(p.optionalInt("presign-max-bytes")),
 			Expires:      p.duration("presign-expires"),
 		},
 		RedisURL:     p.redisURL("redis-url"),
@@ -185,10 +186,11 @@ func (f *Flags) Config() (Config, error) {
 	if cacheKey != "" {
 		cfg.CacheKey = p.cacheKey(cacheKey)
 	}
+	maxTokenAge := p.duration("max-token-age")
 	if err := errors.Join(append(f.errs, p.errs...)...); err != nil {
 		return Config{}, err
 	}
-	auth, err := f.authenticator(cfg.TrustedProxies, secret)
+	auth, err := f.authenticator(cfg.TrustedProxies, secret, maxTokenAge)
 	if err != nil {
 		return Config{}, err
 	}
@@ -197,7 +199,7 @@ func (f *Flags) Config() (Config, error) {
 }
 
 // authenticator returns the Authenticator the flags select: none, or exactly one.
-func (f *Flags) authenticator(trusted []netip.Prefix, hs256Secret []byte) (Authenticator, error) {
+func (f *Flags) authenticator(trusted []netip.Prefix, hs256Secret []byte, maxTokenAge time.Duration) (Authenticator, error) {
 	var modes []string
 	if f.str("jwt-jwks-url") != "" {
 		modes = append(modes, "--jwt-jwks-url")
@@ -221,7 +223,8 @@ func (f *Flags) authenticator(trusted []netip.Prefix, hs256Secret []byte) (Authe
 	case f.str("proxy-user-header") != "":
 		return ProxyHeader(ProxyHeaderConfig{Header: f.str("proxy-user-header"), TrustedProxies: trusted})
 	}
-	return JWT(JWTConfig{HS256Secret: hs256Secret, JWKSURL: f.str("jwt-jwks-url"), Issuer: f.str("jwt-issuer"), Audience: f.str("jwt-audience")})
+	return JWT(JWTConfig{HS256Secret: hs256Secret, JWKSURL: f.str("jwt-jwks-url"), Issuer: f.str("jwt-issuer"), Audience: f.str("jwt-audience"),
+		MaxTokenAge: maxTokenAge})
 }
 
 // str returns a string flag's value.
@@ -263,6 +266,14 @@ func (p *flagParser) int(name string) int {
 	return n
 }
 
+// optionalInt parses a decimal integer; empty is 0 (the default).
+func (p *flagParser) optionalInt(name string) int {
+	if p.f.str(name) == "" {
+		return 0
+	}
+	return p.int(name)
+}
+
 // rate parses requests per second, or "inf".
 func (p *flagParser) rate(name string) rate.Limit {
 	v := p.f.str(name)
@@ -294,9 +305,13 @@ func (p *flagParser) prefixes(name string) []netip.Prefix {
 	return out
 }
 
-// offer parses a comma-separated list of "sts" and "sign".
+// offer parses "auto" (the zero Offer: Config decides) or a comma-separated list of "sts" and
+// "sign".
 func (p *flagParser) offer(name string) Offer {
 	var o Offer
+	if strings.EqualFold(p.f.str(name), "auto") {
+		return o
+	}
 	list := splitList(p.f.str(name))
 	for _, item := range list {
 		switch strings.ToLower(item) {
@@ -309,7 +324,7 @@ func (p *flagParser) offer(name string) Offer {
 		}
 	}
 	if len(list) == 0 {
-		p.fail(name, "not sts, sign or sts,sign")
+		p.fail(name, "not auto, sts, sign or sts,sign")
 	}
 	return o
 }

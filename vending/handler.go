@@ -36,8 +36,9 @@ func (s *Server) Handler() http.Handler {
 // userHandler serves a request of an authenticated user.
 type userHandler func(w http.ResponseWriter, r *http.Request, user string)
 
-// endpoint guards h: the method, the per-IP limit, authentication, the user id's shape and
-// the per-user limit, in this order.
+// endpoint guards h: the method, the per-IP limit, authentication (with the new-identity
+// limit before a new identity is issued), the user id's shape and the per-user limit, in this
+// order.
 func (s *Server) endpoint(method string, h userHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != method {
@@ -46,11 +47,16 @@ func (s *Server) endpoint(method string, h userHandler) http.Handler {
 			return
 		}
 		now := s.cfg.Now()
-		if wait, ok := s.state.ipLimits.allow(rateKey(clientIP(r, s.cfg.TrustedProxies)), now); !ok {
+		ip := rateKey(clientIP(r, s.cfg.TrustedProxies))
+		if wait, ok := s.state.ipLimits.allow(ip, now); !ok {
 			s.rateLimited(w, r, wait, "ip")
 			return
 		}
-		user, err := s.cfg.Authenticator.Authenticate(w, r)
+		user, err := s.authenticate(w, r, ip, now)
+		if limited, ok := errors.AsType[*newIdentityLimited](err); ok {
+			s.rateLimited(w, r, limited.wait, "new_identity")
+			return
+		}
 		if err != nil {
 			s.authFailed(w, r, err)
 			return
@@ -79,6 +85,9 @@ func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
 		e = apiError{http.StatusForbidden, CodeForbidden, "this server does not give credentials to this request"}
 	case errors.Is(err, ErrAuthUnavailable):
 		e = apiError{http.StatusServiceUnavailable, CodeAuthUnavailable, "credentials cannot be checked right now: try again later"}
+	}
+	if public, ok := errors.AsType[*publicError](err); ok {
+		e.message = public.message
 	}
 	s.fail(w, r, e, slog.String("error", scrubText(err.Error())))
 }

@@ -37,7 +37,7 @@ func newMetrics() *metrics {
 		stsCalls:       newCounterVec("ossign_vending_sts_calls_total", "AssumeRole calls, by result (success or failure).", "result"),
 		stsSeconds:     newHistogram("ossign_vending_sts_call_duration_seconds", "AssumeRole call latency.", stsLatencyBuckets),
 		stsSkipped:     newCounterVec("ossign_vending_sts_skipped_total", "AssumeRole calls due but not made, by reason: backoff (after a failure) or budget (spent); the request got cached credentials or an error.", "reason"),
-		rateLimited:    newCounterVec("ossign_vending_rate_limited_total", "Requests refused by a limit: ip, user (429) or sts_budget (503).", "limit"),
+		rateLimited:    newCounterVec("ossign_vending_rate_limited_total", "Requests refused by a limit: ip, user, new_identity (429) or sts_budget (503).", "limit"),
 		redisErrors:    newCounterVec("ossign_vending_redis_errors_total", "Redis calls that failed (refused, timed out, error answer), by operation: load, save, lock, unlock, budget, limit_ip, limit_user; and unseal: entries that could not be decrypted (another cache key, or altered).", "op"),
 		redisFallbacks: newCounterVec("ossign_vending_redis_fallbacks_total", "Operations this instance answered from its own memory because Redis could not be reached (a failed call, or Redis left alone for a second after one), by operation.", "op"),
 	}

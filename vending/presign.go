@@ -1,9 +1,6 @@
 package vending
 
 import (
-	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"maps"
 	"mime"
@@ -16,9 +13,6 @@ import (
 	"github.com/ossign/ossign/signer"
 	"github.com/ossign/ossign/signer/wire"
 )
-
-// maxSignBody bounds a POST /sign body.
-const maxSignBody = 4 << 10
 
 // Upload modes of POST /sign.
 const (
@@ -124,10 +118,8 @@ func (s *Server) parseSignRequest(w http.ResponseWriter, r *http.Request) (signR
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		return req, "", &apiError{http.StatusUnsupportedMediaType, CodeInvalidRequest, "send the body as Content-Type: application/json"}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSignBody))
-	if err := dec.Decode(&req); err != nil || !errors.Is(dec.Decode(&struct{}{}), io.EOF) {
-		return req, "", &apiError{http.StatusBadRequest, CodeInvalidRequest,
-			`the body must be one JSON object of at most 4 KiB: {"contentType":"image/jpeg","size":12345,"mode":"put"}`}
+	if bad := readSignBody(w, r, &req); bad != nil {
+		return req, "", bad
 	}
 	req.Mode = strings.ToLower(req.Mode)
 	switch req.Mode {

@@ -127,7 +127,7 @@ func TestSignRequestErrors(t *testing.T) {
 		{"malformed JSON", "application/json", `{"contentType":`, http.StatusBadRequest, CodeInvalidRequest, "one JSON object"},
 		{"two objects", "application/json", `{"size":1}{"size":2}`, http.StatusBadRequest, CodeInvalidRequest, "one JSON object"},
 		{"size as a string", "application/json", `{"contentType":"image/png","size":"1"}`, http.StatusBadRequest, CodeInvalidRequest, "one JSON object"},
-		{"body over 4 KiB", "application/json", `{"contentType":"image/png","size":1,"filename":"` + strings.Repeat("x", 5000) + `"}`, http.StatusBadRequest, CodeInvalidRequest, "4 KiB"},
+		{"body over 4 KiB", "application/json", `{"contentType":"image/png","size":1,"filename":"` + strings.Repeat("x", 5000) + `"}`, http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "4 KiB"},
 		{"unknown mode", "application/json", `{"contentType":"image/png","size":1,"mode":"multipart"}`, http.StatusBadRequest, CodeInvalidRequest, `"put" or "post"`},
 		{"content type not allowed", "application/json", `{"contentType":"text/html","size":1}`, http.StatusBadRequest, CodeContentTypeNotAllowed, "image/jpeg"},
 		{"content type with parameters", "application/json", `{"contentType":"image/png; x=1","size":1}`, http.StatusBadRequest, CodeContentTypeNotAllowed, "image/png"},

@@ -68,11 +68,22 @@ func (s *limiterSet) allow(key string, now time.Time) (wait time.Duration, ok bo
 	return 0, true
 }
 
-// rateLimited answers 429 with Retry-After.
+// limitReasons say what a limit refused, by scope, when "too many requests" would not say
+// enough.
+var limitReasons = map[string]string{
+	"new_identity": "too many new anonymous identities from this address (a client that does not send back the " + DevCookie + " cookie gets a new one every time)",
+}
+
+// rateLimited answers 429 with Retry-After: scope's limit ("ip", "user", "new_identity") is
+// spent.
 func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, wait time.Duration, scope string) {
 	s.metrics.rateLimited.inc(scope)
 	seconds := setRetryAfter(w, wait)
-	s.fail(w, r, apiError{http.StatusTooManyRequests, CodeRateLimited, "too many requests: try again in " + seconds + " s"},
+	reason, ok := limitReasons[scope]
+	if !ok {
+		reason = "too many requests"
+	}
+	s.fail(w, r, apiError{http.StatusTooManyRequests, CodeRateLimited, reason + ": try again in " + seconds + " s"},
 		slog.String("limit", scope))
 }
 

@@ -94,6 +94,9 @@ func newServer(cfg Config, a assumer) (*Server, error) {
 		slog.String("prefix", cfg.Prefix), slog.Duration("duration", cfg.Duration),
 		slog.String("auth", describe(cfg.Authenticator)), slog.String("sts", describe(a)),
 		slog.String("allowed_origins", cors.String()), slog.String("state", state.String()))
+	if cfg.Offer.STS && cfg.Offer.Sign && policy.grantsPut(cfg.Bucket, cfg.Prefix) {
+		s.log.Warn(stsBypassWarning)
+	}
 	if _, ok := cfg.Authenticator.(*devAnonymous); ok {
 		s.log.Warn("vending: dev-anonymous mode: anyone who can reach this server gets credentials for a prefix of their own; use it only on a local machine")
 	}

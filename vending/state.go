@@ -2,13 +2,15 @@ package vending
 
 // serverState is what a Server keeps between requests: the credentials, the session locks,
 // the STS budget and the rate limits. It is in the process's memory, or with
-// Config.RedisURL shared through Redis, with the memory as each instance's fallback.
+// Config.RedisURL shared through Redis, with the memory as each instance's fallback (the
+// new-identity limit stays in memory, as the identities it counts do).
 type serverState struct {
-	store      credentialStore
-	locks      sessionLocks
-	budget     stsBudget
-	ipLimits   rateLimiter
-	userLimits rateLimiter
+	store             credentialStore
+	locks             sessionLocks
+	budget            stsBudget
+	ipLimits          rateLimiter
+	userLimits        rateLimiter
+	newIdentityLimits rateLimiter
 	// link is the connection to Redis; nil in memory.
 	link *redisLink
 }
@@ -18,8 +20,10 @@ func newServerState(cfg *Config, m *metrics) (serverState, error) {
 	store := newMemoryStore(cfg.CacheSize)
 	budget := newBucketBudget(cfg.STSBudget)
 	ipLimits, userLimits := newLimiterSet(cfg.RateLimits.PerIP), newLimiterSet(cfg.RateLimits.PerUser)
+	newIdentityLimits := newLimiterSet(cfg.RateLimits.NewIdentity)
 	if cfg.RedisURL == "" {
-		return serverState{store: store, locks: processLocks{}, budget: budget, ipLimits: ipLimits, userLimits: userLimits}, nil
+		return serverState{store: store, locks: processLocks{}, budget: budget, ipLimits: ipLimits, userLimits: userLimits,
+			newIdentityLimits: newIdentityLimits}, nil
 	}
 	link, err := newRedisLink(cfg, m)
 	if err != nil {
@@ -37,7 +41,8 @@ func newServerState(cfg *Config, m *metrics) (serverState, error) {
 			kind: "ip", sealer: sealer, memory: ipLimits},
 		userLimits: &redisLimiter{bucket: redisBucket{link: link, op: "limit_user", limit: cfg.RateLimits.PerUser},
 			kind: "user", sealer: sealer, memory: userLimits},
-		link: link,
+		newIdentityLimits: newIdentityLimits,
+		link:              link,
 	}, nil
 }
 
