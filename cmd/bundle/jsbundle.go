@@ -50,11 +50,21 @@ func bundleJS(root, out string) error {
 	if err != nil {
 		return err
 	}
-	min, err := minifyJS("(() => {\n" + string(wasmExec) + "\n" + script + "\n})();\n")
+	min, err := classicScript(out, script)
 	if err != nil {
 		return err
 	}
 	return writeFile(filepath.Join(out, "ossign.min.js"), min)
+}
+
+// classicScript is joined code as a classic script: after out/wasm_exec.js, in a function
+// scope (its top-level names stay out of the global scope), minified.
+func classicScript(out, code string) ([]byte, error) {
+	wasmExec, err := os.ReadFile(filepath.Join(out, "wasm_exec.js"))
+	if err != nil {
+		return nil, err
+	}
+	return minifyJS("(() => {\n" + string(wasmExec) + "\n" + code + "\n})();\n")
 }
 
 // join concatenates entry and the modules it imports, dependencies first.

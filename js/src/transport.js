@@ -6,7 +6,7 @@ import { OssignError } from './errors.js';
 // object with the same send method.
 //
 // request: {method, url, headers, body, responseType: 'text' | 'blob' | 'arraybuffer' | 'stream',
-//   signal, onUploadProgress(loaded), onDownloadProgress(loaded, total)}
+//   signal, cache (fetch's cache mode, fetch only), onUploadProgress(loaded), onDownloadProgress(loaded, total)}
 // reply:   {status, headers: Map of lower-case name → value, body}
 // A request that gets no response rejects with OssignError NetworkError (network: true); an
 // aborted one rejects with signal.reason, as fetch does.
@@ -85,7 +85,7 @@ const fetchTransport = {
   async send(req) {
     let response;
     try {
-      response = await fetch(req.url, { method: req.method, headers: requestHeaders(req.headers), body: req.body ?? undefined, signal: req.signal });
+      response = await fetch(req.url, { method: req.method, headers: requestHeaders(req.headers), body: req.body ?? undefined, signal: req.signal, cache: req.cache });
     } catch (cause) {
       if (req.signal?.aborted) throw abortReason(req.signal);
       throw networkError(req, cause);
