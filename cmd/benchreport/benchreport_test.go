@@ -14,6 +14,7 @@ BenchmarkOfficialSDK/ossign-V4-presign-2         	  372861	      3784 ns/op	    
 BenchmarkOfficialSDK/sdk-V4-presign-2            	   64507	     18456 ns/op	   10065 B/op	     118 allocs/op
 BenchmarkChromiumSigning/ossign-2         	       1	      5929 ns/op	        17.40 µs/v1URL	        21.80 µs/v4URL
 BenchmarkChromiumSigning/ali-oss-2        	       1	      2583 ns/op	        27.33 µs/v1URL	       145.8 µs/v4URL
+BenchmarkChromiumThumbnails-2   	       1	48576642660 ns/op	       353.1 ms/ali-oss	       338.7 ms/ali-oss-cacheable	       281.7 ms/ossign-sw	       225.8 ms/ossign-sw-cacheable
 PASS
 `
 
@@ -31,12 +32,16 @@ func TestParseAndRender(t *testing.T) {
 	assert.Equal(t, 900.0, median, "the median of the runs (-count)")
 
 	tables := buildTables(r)
-	signing := tables[3]
-	require.Equal(t, "signing", signing.id)
+	signing := tableByID(t, tables, "signing")
 	assert.Equal(t, []string{"V4 `signatureUrl` / `signatureUrlV4`", "21.8", "146", "6.7× faster"}, signing.rows[0])
 	assert.Equal(t, "–", signing.rows[2][1], "an operation not measured")
-	sdk := tables[4]
+	sdk := tableByID(t, tables, "go-sdk")
 	assert.Equal(t, []string{"V4 presign", "3784", "15.0", "18456", "118", "4.9× faster"}, sdk.rows[0])
+
+	thumbnails := tableByID(t, tables, "thumbnails")
+	assert.Equal(t, []string{"ossign's Service Worker, running: the page loads no signing code", "282 (0.80×)", "226 (0.67×)"}, thumbnails.rows[0])
+	assert.Equal(t, []string{"ali-oss 6.23 in the page (50 `signatureUrl`)", "353 (1.00×)", "339 (1.00×)"}, thumbnails.rows[3])
+	assert.Equal(t, "– (–)", thumbnails.rows[2][1], "a way not measured")
 
 	md := string(renderMarkdown(machine{}, tables, "docs/benchmarks"))
 	assert.Contains(t, md, "| V4 `signatureUrl` / `signatureUrlV4` | 21.8 | 146 | 6.7× faster |")
@@ -44,4 +49,16 @@ func TestParseAndRender(t *testing.T) {
 	for _, tb := range tables {
 		assert.NoError(t, xml.Unmarshal(chartSVG(tb), new(struct{})), "%s.svg is well-formed", tb.id)
 	}
+}
+
+// tableByID finds a table of the report by its id.
+func tableByID(t *testing.T, tables []table, id string) table {
+	t.Helper()
+	for _, tb := range tables {
+		if tb.id == id {
+			return tb
+		}
+	}
+	t.Fatalf("no table %q", id)
+	return table{}
 }

@@ -127,7 +127,9 @@ func TestDemoUploadBrowseDownloadDelete(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, gone.Status, "the PNG is gone from the bucket")
 	assert.Equal(t, "NoSuchKey", gone.Code)
 
-	deletedFetch := func(m chromedp.ConsoleMessage) bool { return strings.HasSuffix(m.URL, "/photo%201.png") && strings.Contains(m.Text, "404") }
+	deletedFetch := func(m chromedp.ConsoleMessage) bool {
+		return strings.HasSuffix(m.URL, "/photo%201.png") && strings.Contains(m.Text, "404")
+	}
 	assert.Empty(t, d.console.errors(deletedFetch), "console errors (but the test's own fetch of the deleted PNG)")
 }
 

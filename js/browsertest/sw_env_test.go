@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -28,8 +29,9 @@ import (
 // needs, under /env/<id>/ (the worker's scope):
 //
 //	ossign-sw.js, ossign.<hash8>.wasm   the Service Worker build and its module (dist/)
-//	sw.html?creds=…&token=…             the test page (testdata/sw.html): registers the worker
-//	                                    with prefix /env/<id>/oss/ and the credentials route
+//	<page>.html                         the pages of testdata, among them sw.html?creds=…&token=…,
+//	                                    which registers the worker with prefix /env/<id>/oss/ and
+//	                                    the credentials route
 //	outside/…                           a route outside the prefix: a 1×1 PNG; counts requests
 type workerEnv struct {
 	*transferEnv
@@ -51,8 +53,12 @@ func newWorkerEnv(t testing.TB) *workerEnv {
 		w.Header().Set("Content-Type", "application/wasm")
 		http.ServeFile(w, r, filepath.Join(dist, wasm))
 	})
-	e.routes.HandleFunc("/sw.html", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFile(w, r, filepath.Join(workDir, "pages", "sw.html"))
+	e.routes.HandleFunc("/{page}", func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.PathValue("page"), ".html") {
+			http.NotFound(w, r)
+			return
+		}
+		http.ServeFile(w, r, filepath.Join(workDir, "pages", r.PathValue("page")))
 	})
 	pixel := pngOf(t, 1, 1)
 	e.routes.HandleFunc("/outside/", func(w http.ResponseWriter, r *http.Request) {
@@ -111,6 +117,16 @@ func (e *transferEnv) putObject(key string, body []byte, contentType, cacheContr
 	require.NoError(e.t, err)
 }
 
+// putPublicObject stores body under key as putObject does, readable by anyone (public-read).
+func (e *transferEnv) putPublicObject(key string, body []byte, contentType, cacheControl string) {
+	e.t.Helper()
+	client, done := e.rootClient()
+	defer done()
+	_, err := client.PutObject(context.Background(), &oss.PutObjectRequest{Bucket: oss.Ptr(transferBucket), Key: oss.Ptr(key), Body: bytes.NewReader(body),
+		ContentType: oss.Ptr(contentType), CacheControl: oss.Ptr(cacheControl), Acl: oss.ObjectACLPublicRead})
+	require.NoError(e.t, err)
+}
+
 // pngOf is a PNG of width × height pixels (a gradient).
 func pngOf(t testing.TB, width, height int) []byte {
 	t.Helper()
@@ -141,20 +157,25 @@ func statsOf(t testing.TB, tab context.Context) workerStats {
 		return { Instance: s.instance, FetchEvents: s.fetchEvents, Signatures: s.signatures, Credentials: s.credentials, Module: s.module };`)
 }
 
-// workerVersion waits until the tab's browser reports a running version of the worker whose
-// script URL starts with scriptPrefix, and returns it (CDP ServiceWorker domain).
-func workerVersion(t testing.TB, tab context.Context, scriptPrefix string, status serviceworker.VersionRunningStatus) *serviceworker.Version {
+// workerVersion waits until the tab's browser reports an activated version of the worker
+// whose script URL starts with scriptPrefix, in one of the running states given (any, when
+// none is), and returns it (CDP ServiceWorker domain).
+func workerVersion(t testing.TB, tab context.Context, scriptPrefix string, states ...serviceworker.VersionRunningStatus) *serviceworker.Version {
 	t.Helper()
 	var found *serviceworker.Version
 	_, err := chromedp.Run(tab, chromedp.WaitEvent(serviceworker.WorkerVersionUpdated, func(e serviceworker.EventWorkerVersionUpdated) bool {
 		for _, v := range e.Versions {
-			if strings.HasPrefix(v.ScriptURL, scriptPrefix) && v.Status == serviceworker.VersionStatusActivated && v.RunningStatus == status {
+			if strings.HasPrefix(v.ScriptURL, scriptPrefix) && v.Status == serviceworker.VersionStatusActivated && (len(states) == 0 || slices.Contains(states, v.RunningStatus)) {
 				found = v
 				return true
 			}
 		}
 		return false
 	}, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		// Enable reports every version; a second Enable reports nothing: disable first.
+		if _, err := cdp.Call(ctx, target, serviceworker.Disable, cdp.Empty{}); err != nil {
+			return err
+		}
 		_, err := cdp.Call(ctx, target, serviceworker.Enable, cdp.Empty{})
 		return err
 	})))
@@ -162,11 +183,14 @@ func workerVersion(t testing.TB, tab context.Context, scriptPrefix string, statu
 	return found
 }
 
-// stopWorker stops the environment's running worker as the browser does when it is idle
-// (CDP ServiceWorker.stopWorker) and waits until it has stopped.
+// stopWorker stops the environment's worker as the browser does when it is idle (CDP
+// ServiceWorker.stopWorker) and waits until it has stopped.
 func (e *workerEnv) stopWorker(t testing.TB, tab context.Context) {
 	t.Helper()
-	running := workerVersion(t, tab, e.base+"/ossign-sw.js", serviceworker.VersionRunningStatusRunning)
+	running := workerVersion(t, tab, e.base+"/ossign-sw.js")
+	if running.RunningStatus == serviceworker.VersionRunningStatusStopped {
+		return
+	}
 	_, err := chromedp.Run(tab, chromedp.WaitEvent(serviceworker.WorkerVersionUpdated, func(ev serviceworker.EventWorkerVersionUpdated) bool {
 		for _, v := range ev.Versions {
 			if v.VersionID == running.VersionID && v.RunningStatus == serviceworker.VersionRunningStatusStopped {

@@ -109,7 +109,7 @@ async function answer(request) {
       signingTime: (nowMs) => signingTime(c, nowMs),
       onSigned: () => stats.signatures++,
     }, { signal: request.signal });
-    return objectResponse(reply, route, method);
+    return objectResponse(reply, route, request);
   } catch (err) {
     if (request.signal?.aborted) throw err; // the page went away: nobody to answer
     report(method, request.url, err);

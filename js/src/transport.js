@@ -7,7 +7,8 @@ import { OssignError } from './errors.js';
 //
 // request: {method, url, headers, body, responseType: 'text' | 'blob' | 'arraybuffer' | 'stream',
 //   signal, cache (fetch's cache mode, fetch only), onUploadProgress(loaded), onDownloadProgress(loaded, total)}
-// reply:   {status, headers: Map of lower-case name → value, body}
+// reply:   {status, headers: Map of lower-case name → value, body}; for a stream from fetch, also
+//   the Response itself (a Service Worker can hand it on as it is)
 // A request that gets no response rejects with OssignError NetworkError (network: true); an
 // aborted one rejects with signal.reason, as fetch does.
 
@@ -92,7 +93,7 @@ const fetchTransport = {
     }
     if (req.body != null) req.onUploadProgress?.(bodySize(req.body));
     const headers = new Map([...response.headers].map(([name, value]) => [name.toLowerCase(), value]));
-    if (req.responseType === 'stream') return { status: response.status, headers, body: response.body };
+    if (req.responseType === 'stream') return { status: response.status, headers, body: response.body, response };
     try {
       return { status: response.status, headers, body: await readFetchBody(response, req) };
     } catch (cause) {

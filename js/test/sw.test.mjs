@@ -78,20 +78,43 @@ test('Range and the conditions go on to OSS, nothing else', () => {
   assert.equal(isConditional(new Headers({ Range: 'bytes=0-' })), false);
 });
 
+/** A page's request as the worker sees it (mode navigate cannot be constructed in Node). */
+function pageRequest(mode, headers = {}, method = 'GET') {
+  return { method, mode, headers: new Headers(headers) };
+}
+
 test('an object response: OSS\'s status and headers, the disposition asked for, Accept-Ranges', async () => {
   const route = { options: { response: { 'content-disposition': 'attachment; filename="r.pdf"' } } };
   const reply = { status: 206, headers: new Map([['content-type', 'application/pdf'], ['content-range', 'bytes 0-2/10'], ['content-length', '3']]), body: new Blob(['abc']).stream() };
-  const res = objectResponse(reply, route, 'GET');
+  const res = objectResponse(reply, route, pageRequest('no-cors', { Range: 'bytes=0-2' }));
   assert.equal(res.status, 206);
   assert.equal(res.headers.get('content-disposition'), 'attachment; filename="r.pdf"', 'kept even when CORS hides it');
   assert.equal(res.headers.get('accept-ranges'), 'bytes');
   assert.equal(res.headers.get('content-range'), 'bytes 0-2/10');
   assert.equal(await res.text(), 'abc');
-  const processed = objectResponse({ status: 200, headers: new Map(), body: null }, { options: { process: 'image/resize,w_1' } }, 'GET');
+  const processed = objectResponse({ status: 200, headers: new Map(), body: null }, { options: { process: 'image/resize,w_1' } }, pageRequest('navigate'));
   assert.equal(processed.headers.get('accept-ranges'), null, 'a processed image has no byte ranges');
-  assert.equal(objectResponse({ status: 304, headers: new Map([['etag', '"e"']]), body: null }, { options: {} }, 'GET').status, 304);
-  const gzipped = objectResponse({ status: 200, headers: new Map([['content-encoding', 'gzip'], ['content-length', '5']]), body: null }, { options: {} }, 'GET');
+  assert.equal(objectResponse({ status: 304, headers: new Map([['etag', '"e"']]), body: null }, { options: {} }, pageRequest('same-origin')).status, 304);
+  const gzipped = objectResponse({ status: 200, headers: new Map([['content-encoding', 'gzip'], ['content-length', '5']]), body: null }, { options: {} }, pageRequest('navigate'));
   assert.equal(gzipped.headers.get('content-length'), null, 'the encoded length does not describe the decoded body');
+});
+
+test('the fetched response goes to the page as it is where nothing needs adding', () => {
+  const fetched = new Response('png');
+  const reply = (status, headers = {}) => ({ status, headers: new Map(Object.entries(headers)), body: fetched.body, response: fetched });
+  const plain = { options: {} };
+  const download = { options: { response: { 'content-disposition': 'attachment' } } };
+  const cases = [
+    { name: '<img>', reply: reply(200), route: plain, request: pageRequest('no-cors'), asIs: true },
+    { name: 'fetch()', reply: reply(200), route: plain, request: pageRequest('cors'), asIs: true },
+    { name: 'fetch() with If-None-Match', reply: reply(304), route: plain, request: pageRequest('cors', { 'If-None-Match': '"e"' }), asIs: true },
+    { name: 'the disposition asked for is readable', reply: reply(200, { 'content-disposition': 'attachment' }), route: download, request: pageRequest('cors'), asIs: true },
+    { name: 'a navigation keeps the page\'s URL', reply: reply(200), route: plain, request: pageRequest('navigate'), asIs: false },
+    { name: 'same-origin mode cannot take a CORS response', reply: reply(200), route: plain, request: pageRequest('same-origin'), asIs: false },
+    { name: 'a range for a media element', reply: reply(206), route: plain, request: pageRequest('no-cors', { Range: 'bytes=0-' }), asIs: false },
+    { name: 'the disposition CORS hides', reply: reply(200), route: download, request: pageRequest('cors'), asIs: false },
+  ];
+  for (const c of cases) assert.equal(objectResponse(c.reply, c.route, c.request) === fetched, c.asIs, c.name);
 });
 
 test('an error response carries OSS\'s code and request id, and a status that fits', async () => {
