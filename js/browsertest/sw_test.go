@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/serviceworker"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -117,6 +120,19 @@ func TestWorkerImages(t *testing.T) {
 	assert.EqualValues(t, 1, env.outside.Load(), "outside/a.png went to the server")
 	assert.Len(t, env.logs.entries(t), logged, "nothing more reached OSS")
 	assert.Positive(t, after.Signatures)
+	version := workerVersion(t, tab, env.base+"/ossign-sw.js")
+	assert.True(t, len(version.TypedRouterRules) > 0 || strings.Contains(version.RouterRules, "network"),
+		"static routing sends what is outside the prefix to the network without starting the worker: %+v", version)
+
+	// A forced reload bypasses the worker: the page asks it to take control again.
+	_, err := chromedp.Run(tab, chromedp.WaitEvent(page.LoadEventFired, nil, func(ctx context.Context, target *chromedp.Target) (cdp.Empty, error) {
+		return cdp.Call(ctx, target, page.Reload, page.ReloadParams{IgnoreCache: oss.Ptr(true)})
+	}))
+	require.NoError(t, err)
+	_, err = chromedp.Run(tab, chromedp.Poll[bool]("window.ready === true", chromedp.WithPollingTimeout(30*time.Second)))
+	require.NoError(t, err, "registerServiceWorker resolves after a forced reload")
+	assert.False(t, evalJSON[bool](t, tab, `return window.controlledAtStart;`), "the forced reload bypassed the worker")
+	assert.Equal(t, imageResult{OK: true, Width: 37}, evalJSON[imageResult](t, tab, `return loadImage('oss/pics/a.png');`))
 }
 
 // TestWorkerRestart stops the worker (CDP ServiceWorker.stopWorker, as the browser does when
