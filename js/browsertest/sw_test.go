@@ -286,6 +286,9 @@ func TestWorkerDownloads(t *testing.T) {
 	_, err := chromedp.Call(tab, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
 		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, EventsEnabled: oss.Ptr(true)})
 	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, _ = chromedp.Call(tab, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorDefault})
+	})
 	cases := []struct{ name, href, want string }{
 		{"response-content-disposition", "oss/docs/r.bin?response-content-disposition=" + url.QueryEscape(`attachment; filename="given.txt"`), "given.txt"},
 		{"download", "oss/docs/r.bin?download", "r.bin"},

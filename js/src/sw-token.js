@@ -41,7 +41,7 @@ export class TokenSource {
    * TOKEN_WAIT the last token it was given; fails with VendingFailed (401) when it has none.
    */
   async current() {
-    const pages = await this.clients.matchAll({ type: 'window' });
+    const pages = await this.clients.matchAll({ type: 'window', includeUncontrolled: true });
     let token = this.token;
     if (pages.length > 0) {
       const answer = new Promise((resolve) => {

@@ -60,10 +60,20 @@ function cacheModule() {
   return caching;
 }
 
-/** The module's bytes as a Response from the worker's cache (fetched into it first if missing). */
+/**
+ * The module's bytes as a Response from the worker's cache (fetched into it first if missing),
+ * or from the network where the cache fails.
+ */
 async function cachedModule() {
-  stats.module = await cacheModule();
-  return (await caches.open(CACHE_NAME)).match(WASM_URL);
+  try {
+    stats.module = await cacheModule();
+    const cached = await (await caches.open(CACHE_NAME)).match(WASM_URL);
+    if (cached) return cached;
+  } catch (err) {
+    console.warn(`ossign-sw.js: no cached ${WASM_FILE} (${err.message}): fetching it`);
+  }
+  stats.module = 'network';
+  return fetch(WASM_URL);
 }
 
 /** The worker's one client, created on first use (again after a failure or a forget). */
@@ -72,7 +82,9 @@ let current; // the client, once created
 function client() {
   if (!clientPromise) {
     const fetchOptions = config.auth === 'bearer' ? async () => ({ headers: { Authorization: `Bearer ${await tokens.current()}` } }) : undefined;
-    clientPromise = createClientWith({ ...config.client, credentials: config.credentials, fetchOptions, wasmModule: cachedModule() }, () => WASM_URL)
+    const wasmModule = cachedModule();
+    wasmModule.catch(() => {}); // unused when the module is loaded already; else createClientWith reports it
+    clientPromise = createClientWith({ ...config.client, credentials: config.credentials, fetchOptions, wasmModule }, () => WASM_URL)
       .then((c) => (current = c))
       .catch((err) => {
         clientPromise = undefined;
@@ -175,5 +187,4 @@ self.addEventListener('message', (event) => {
 
 // Start loading the module and fetching credentials as soon as the worker starts (a page's
 // first requests usually start it): the first request then waits for less.
-if (config.auth === 'cookie') client().catch(() => {});
-else cachedModule().catch(() => {});
+client().catch(() => {});
