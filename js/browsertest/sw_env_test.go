@@ -37,6 +37,8 @@ type workerEnv struct {
 	*transferEnv
 	// outside counts the requests that reached outside/….
 	outside atomic.Int64
+	// release (a string) is appended to ossign-sw.js as a comment: a new release of the worker.
+	release atomic.Value
 }
 
 // newWorkerEnv starts a transfer environment and adds the Service Worker's routes.
@@ -46,8 +48,16 @@ func newWorkerEnv(t testing.TB) *workerEnv {
 	dist := filepath.Join(workDir, "dist")
 	wasm := hashedWasmFile(t)
 	e.routes.HandleFunc("/ossign-sw.js", func(w http.ResponseWriter, r *http.Request) {
+		script, err := os.ReadFile(filepath.Join(dist, "ossign-sw.js"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		if release, _ := e.release.Load().(string); release != "" {
+			script = append(script, "\n// "+release+"\n"...)
+		}
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		http.ServeFile(w, r, filepath.Join(dist, "ossign-sw.js"))
+		w.Write(script)
 	})
 	e.routes.HandleFunc("/"+wasm, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/wasm")

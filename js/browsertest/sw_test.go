@@ -183,6 +183,31 @@ func TestWorkerRestart(t *testing.T) {
 	}
 }
 
+// TestWorkerUpdate releases a new worker while a page uses the old one: the new one takes
+// over at once (skipWaiting, clients.claim), keeps the module's cache of its own build and
+// deletes another build's, and the page's next image comes from it.
+func TestWorkerUpdate(t *testing.T) {
+	env := newWorkerEnv(t)
+	env.putObject("pics/a.png", pngOf(t, 37, 23), "image/png", "")
+	tab := env.openWorkerPage(t, "", time.Minute)
+	assert.Equal(t, imageResult{OK: true, Width: 37}, evalJSON[imageResult](t, tab, `return loadImage('oss/pics/a.png');`))
+	before := statsOf(t, tab)
+	evalJSON[bool](t, tab, `await (await caches.open('ossign-sw:ossign.00000000.wasm')).put('/old.wasm', new Response('an older build')); return true;`)
+
+	env.release.Store("release 2")
+	caches := evalJSON[[]string](t, tab, `const changed = new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+		await (await navigator.serviceWorker.getRegistration()).update();
+		await changed;
+		const worker = navigator.serviceWorker.controller; // controls the page already, activates next
+		if (worker.state !== 'activated') await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()));
+		return (await caches.keys()).filter((name) => name.startsWith('ossign-sw:'));`)
+	assert.Equal(t, []string{"ossign-sw:" + hashedWasmFile(t)}, caches, "the new worker kept its build's module and deleted the other")
+	assert.Equal(t, imageResult{OK: true, Width: 20}, evalJSON[imageResult](t, tab, `return loadImage('oss/pics/a.png?process=image/resize,w_20');`))
+	after := statsOf(t, tab)
+	assert.NotEqual(t, before.Instance, after.Instance, "the new release answers")
+	assert.Equal(t, "cache", after.Module, "the same build's module, from the cache")
+}
+
 // TestWorkerVideoSeeks plays a two-minute recording (23 MB of PCM in WAV) in a <video>
 // through the worker and seeks to the middle: the element gets there through a Range request
 // answered 206, and OSS sends fewer bytes than the file (the emulator's log).
