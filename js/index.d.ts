@@ -432,7 +432,7 @@ export declare class OssignError extends Error {
    * VendingRejected (Code other than Success), LoadFailed, InvalidArgument; for transfers
    * OSS's own Code (NoSuchKey, AccessDenied, SignatureDoesNotMatch, …), NetworkError,
    * CORSBlocked and CORSHeaderHidden (the message names the CORS rule to add), CRC64Mismatch,
-   * CheckpointFailed, … */
+   * CheckpointFailed, …; Unsupported where Service Workers are missing (registerServiceWorker). */
   readonly code: string;
   /** HTTP status of a failed vending fetch or OSS request. */
   readonly status?: number;
