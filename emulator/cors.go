@@ -21,12 +21,20 @@ type CORSRule struct {
 	// Default "*".
 	AllowedHeaders []string
 	// ExposeHeaders are the response headers the page may read. Default ETag,
-	// x-oss-request-id, x-oss-hash-crc64ecma and x-oss-version-id.
+	// x-oss-request-id, x-oss-hash-crc64ecma, x-oss-version-id, x-oss-ec, and what a Service
+	// Worker answering <video> and download links passes on (ossign-sw.js): Content-Range,
+	// Accept-Ranges and Content-Disposition.
 	ExposeHeaders []string
 	// MaxAgeSeconds is how long a browser may cache a preflight answer; 0 sends no
 	// Access-Control-Max-Age.
 	MaxAgeSeconds int
 }
+
+// defaultExposeHeaders are the headers a rule exposes when it names none: what ossign reads
+// (ETag, x-oss-request-id, x-oss-hash-crc64ecma, x-oss-version-id, x-oss-ec) and what its
+// Service Worker passes on to media elements and downloads.
+var defaultExposeHeaders = []string{"ETag", "x-oss-request-id", "x-oss-hash-crc64ecma", "x-oss-version-id", "x-oss-ec",
+	"Content-Range", "Accept-Ranges", "Content-Disposition"}
 
 // withDefaults fills in the default methods, headers and exposed headers, and checks the rule.
 func (c CORSRule) withDefaults() (CORSRule, error) {
@@ -37,7 +45,7 @@ func (c CORSRule) withDefaults() (CORSRule, error) {
 		c.AllowedHeaders = []string{"*"}
 	}
 	if len(c.ExposeHeaders) == 0 {
-		c.ExposeHeaders = []string{"ETag", "x-oss-request-id", "x-oss-hash-crc64ecma", "x-oss-version-id"}
+		c.ExposeHeaders = defaultExposeHeaders
 	}
 	for i, m := range c.AllowedMethods {
 		m = strings.ToUpper(m)

@@ -86,7 +86,8 @@ func TestCORSActualRequests(t *testing.T) {
 			resp := e.send(req)
 			require.Equal(t, tc.wantStatus, resp.status, "body: %s", resp.body)
 			assert.Equal(t, "http://localhost:5173", resp.header.Get("Access-Control-Allow-Origin"))
-			assert.Equal(t, "ETag, x-oss-request-id, x-oss-hash-crc64ecma, x-oss-version-id", resp.header.Get("Access-Control-Expose-Headers"))
+			assert.Equal(t, "ETag, x-oss-request-id, x-oss-hash-crc64ecma, x-oss-version-id, x-oss-ec, Content-Range, Accept-Ranges, Content-Disposition",
+				resp.header.Get("Access-Control-Expose-Headers"))
 			assert.Contains(t, resp.header.Values("Vary"), "Origin")
 		})
 	}

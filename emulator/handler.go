@@ -134,6 +134,12 @@ func (c *call) logLine(start time.Time, fault string) {
 	if n := c.body.n; n > 0 || c.r.ContentLength > 0 {
 		attrs = append(attrs, slog.Int64("body_bytes", n))
 	}
+	if c.w.sent > 0 {
+		attrs = append(attrs, slog.Int64("sent_bytes", c.w.sent))
+	}
+	if rng := c.r.Header.Get("Range"); rng != "" {
+		attrs = append(attrs, slog.String("range", rng))
+	}
 	if part := c.r.URL.Query().Get("partNumber"); part != "" {
 		attrs = append(attrs, slog.String("part_number", part))
 	}
@@ -183,11 +189,12 @@ func (r *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// statusWriter records the status and the OSS error code of a response.
+// statusWriter records the status, the OSS error code and the body bytes of a response.
 type statusWriter struct {
 	http.ResponseWriter
 	wrote int
 	code  string
+	sent  int64
 }
 
 // WriteHeader records the status and passes it on.
@@ -203,7 +210,9 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 	if w.wrote == 0 {
 		w.wrote = http.StatusOK
 	}
-	return w.ResponseWriter.Write(p)
+	n, err := w.ResponseWriter.Write(p)
+	w.sent += int64(n)
+	return n, err
 }
 
 // Unwrap returns the wrapped writer, for http.ResponseController.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -50,6 +51,42 @@ func TestOpenUploadsAndPartLog(t *testing.T) {
 	_, err = client.AbortMultipartUpload(ctx, &oss.AbortMultipartUploadRequest{Bucket: oss.Ptr(testBucket), Key: oss.Ptr("open/a"), UploadId: init.UploadId})
 	require.NoError(t, err)
 	assert.Empty(t, e.emu.OpenUploads(testBucket))
+}
+
+// TestRangedGetLog checks the request log gives a GET's Range and the body bytes it sent (what
+// a test of a media element that seeks counts).
+func TestRangedGetLog(t *testing.T) {
+	var logs lockedBuffer
+	e := newEnv(t, func(c *emulator.Config) { c.Logger = slog.New(slog.NewJSONHandler(&logs, nil)) })
+	client := e.rootClient()
+	ctx := context.Background()
+	_, err := client.PutObject(ctx, &oss.PutObjectRequest{Bucket: oss.Ptr(testBucket), Key: oss.Ptr("ranged"), Body: bytes.NewReader(make([]byte, 1000))})
+	require.NoError(t, err)
+	for _, rng := range []string{"bytes=100-199", ""} {
+		req := &oss.GetObjectRequest{Bucket: oss.Ptr(testBucket), Key: oss.Ptr("ranged")}
+		if rng != "" {
+			req.Range = oss.Ptr(rng)
+		}
+		res, err := client.GetObject(ctx, req)
+		require.NoError(t, err)
+		_, err = io.Copy(io.Discard, res.Body)
+		require.NoError(t, err)
+		res.Body.Close()
+	}
+	var gets []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var entry map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &entry))
+		if entry["op"] == "GetObject" {
+			gets = append(gets, entry)
+		}
+	}
+	require.Len(t, gets, 2, logs.String())
+	assert.Equal(t, "bytes=100-199", gets[0]["range"])
+	assert.EqualValues(t, 206, gets[0]["status"])
+	assert.EqualValues(t, 100, gets[0]["sent_bytes"])
+	assert.NotContains(t, gets[1], "range")
+	assert.EqualValues(t, 1000, gets[1]["sent_bytes"])
 }
 
 // TestIssueCredentials checks credentials minted with a short lifetime work until their

@@ -36,8 +36,9 @@ export interface ClientOptions {
    */
   credentials: string | URL | (() => Promise<CredentialsResponse> | CredentialsResponse) | CredentialsResponse;
   /** Options for the vending fetch: headers such as Authorization, credentials: 'include', …
-   * (default credentials: 'same-origin', cache: 'no-store'). */
-  fetchOptions?: RequestInit;
+   * (default credentials: 'same-origin', cache: 'no-store'); or a function giving them for each
+   * fetch (a bearer token that rotates). */
+  fetchOptions?: RequestInit | (() => RequestInit | Promise<RequestInit>);
   /** Bucket region id ("cn-hangzhou"; "oss-cn-hangzhou" also works). Defaults to the vending response's Region. */
   region?: string;
   /** Default bucket. Defaults to the vending response's Bucket. */
@@ -62,9 +63,10 @@ export interface ClientOptions {
    * finds by itself in every runtime (fetched in browsers and Deno, read from the file in Node and
    * Bun, imported as a module in workerd). */
   wasmURL?: string | URL;
-  /** The compiled module or its bytes, or a promise of either (e.g. a WebAssembly.compileStreaming
-   * started by an inline script in the page's head), instead of fetching wasmURL. */
-  wasmModule?: WebAssembly.Module | BufferSource | Promise<WebAssembly.Module | BufferSource>;
+  /** The compiled module, its bytes or a Response of them (from Cache Storage, say), or a promise
+   * of any (e.g. a WebAssembly.compileStreaming started by an inline script in the page's head),
+   * instead of fetching wasmURL. */
+  wasmModule?: WebAssembly.Module | BufferSource | Response | Promise<WebAssembly.Module | BufferSource | Response>;
   /** Retries of a failed credentials fetch: count (default 3) and backoff in ms. */
   retry?: { retries?: number; baseDelay?: number; maxDelay?: number };
   /** The local clock, ms since the epoch (default Date.now). For tests. */
@@ -435,7 +437,7 @@ export declare class OssignError extends Error {
    * VendingRejected (Code other than Success), LoadFailed, InvalidArgument; for transfers
    * OSS's own Code (NoSuchKey, AccessDenied, SignatureDoesNotMatch, …), NetworkError,
    * CORSBlocked and CORSHeaderHidden (the message names the CORS rule to add), CRC64Mismatch,
-   * CheckpointFailed, … */
+   * CheckpointFailed, …; Unsupported where Service Workers are missing (registerServiceWorker). */
   readonly code: string;
   /** HTTP status of a failed vending fetch or OSS request. */
   readonly status?: number;
@@ -472,3 +474,58 @@ export declare function getWithURL(target: SignedTarget, options?: URLTransferOp
 
 /** PostObject with a form signed elsewhere: {url, fields} (postObjectFields) or {URL, Fields, Key} (POST /sign). */
 export declare function postWithForm(form: { url: string; fields: Record<string, string> } | { URL: string; Fields: Record<string, string>; Key?: string }, file: Body, options?: TransferOptions & { key?: string; transport?: Transport; timers?: ClientOptions['timers'] }): Promise<PutResult>;
+
+/**
+ * Options of ossign's Service Worker, ossign-sw.js. All but script, scope and token go into the
+ * worker's script URL, so they survive the browser stopping and restarting it.
+ */
+export interface ServiceWorkerOptions {
+  /** The worker's URL. Default: ossign-sw.js next to ossign.mjs (or ossign.min.js). */
+  script?: string | URL;
+  /** The pages the worker controls (default "/"). A scope above the script's folder needs the
+   * header Service-Worker-Allowed on the script (or serve the script from the root). */
+  scope?: string;
+  /** Same-origin requests whose path starts with this are answered by the worker (default "/oss/"):
+   * /oss/<key>?process=…&versionId=…&response-content-type=…&download[=name]. */
+  prefix?: string;
+  /** The vending URL the worker fetches credentials from, with the origin's cookies (default "/sts"). */
+  credentials?: string;
+  /** For a vending server that wants a bearer token: gives the current one. The worker asks the
+   * page before each credentials fetch (by postMessage) and keeps it in memory only. */
+  token?: () => string | Promise<string>;
+  bucket?: string;
+  region?: string;
+  endpoint?: string;
+  signatureVersion?: SignatureVersion;
+  pathStyle?: boolean;
+  cname?: boolean;
+}
+
+/** What the Service Worker controlling the page did since it (last) started. */
+export interface ServiceWorkerStats {
+  /** A random id, new after each restart of the worker. */
+  instance: string;
+  startedAt: number;
+  /** Requests under the prefix it answered. */
+  fetchEvents: number;
+  signatures: number;
+  /** Credentials installed since it started. */
+  credentials: number;
+  /** Where it took ossign.wasm from: its cache, or the network (the first start). */
+  module: 'not loaded' | 'cache' | 'network';
+}
+
+/**
+ * Registers ossign's Service Worker and resolves once it controls the page: from then on the
+ * page's same-origin requests under the prefix (<img src="/oss/…">, <video>, links, CSS, fetch)
+ * are signed and fetched by the worker. Loads no wasm in the page. Rejects with LoadFailed when
+ * the worker cannot install, InvalidArgument for options it cannot take, Unsupported without
+ * Service Workers (they need https:// or localhost).
+ */
+export declare function registerServiceWorker(options?: ServiceWorkerOptions): Promise<ServiceWorkerRegistration>;
+
+/** Asks the Service Worker controlling the page what it did since it started. */
+export declare function serviceWorkerStats(): Promise<ServiceWorkerStats>;
+
+/** Makes the Service Worker forget its credentials and bearer token (call it at logout). */
+export declare function forgetServiceWorkerCredentials(): Promise<void>;

@@ -1,13 +1,23 @@
 // The Browse panel: the objects under the user's prefix, a page at a time (ListObjectsV2 with
-// continuation tokens); per object its size, date and type, a signed download link valid for
-// the chosen time (shortened to the credentials' expiry, and it says so), a copy button, an
-// image preview through a signed URL resized by x-oss-process, and delete.
+// continuation tokens); per object its size, date and type, a thumbnail of images, a download
+// link, a signed link to share valid for the chosen time (shortened to the credentials'
+// expiry, and it says so) with a copy button, an image preview resized by x-oss-process, and
+// delete. Thumbnails, previews and downloads go through ossign's Service Worker when it
+// controls the page (plain /oss/<key> URLs: the worker signs them), else through URLs signed
+// in the page.
 import { el, byId, formatBytes, formatTime, errorBox, copyText } from './ui.js';
+
+/** The path under which ossign's Service Worker answers object requests (app.js registers it). */
+export const WORKER_PREFIX = '/oss/';
 
 /** Objects per page. */
 const PAGE_SIZE = 20;
 /** The preview's width: x-oss-process resizes the image to it before it leaves OSS. */
 const PREVIEW_WIDTH = 160;
+/** The thumbnail's width (twice its CSS size, for sharp screens). */
+const THUMB_WIDTH = 96;
+/** How long the URLs signed in the page for previews and thumbnails last, s. */
+const VIEW_EXPIRES = 300;
 /** Types x-oss-process can resize (the emulator's decoders are JPEG, PNG and GIF). */
 const PREVIEWABLE = /^image\/(jpeg|png|gif|webp|bmp|tiff)$/;
 /** HEAD requests (for the content type) in flight at once. */
@@ -73,10 +83,11 @@ function objectRow(client, o, expires, refresh) {
   const preview = el('div', { class: 'preview' });
   const previewButton = el('button', { type: 'button', hidden: true, 'aria-label': `Preview ${name}`, onclick: showPreview }, 'Preview');
   const note = el('span', { class: 'note', role: 'status' });
+  const title = el('p', { class: 'title' }, el('strong', { class: 'name' }, name));
   const node = el('li', { class: 'object', 'data-key': o.key },
-    el('p', { class: 'title' }, el('strong', { class: 'name' }, name)),
+    title,
     el('p', { class: 'muted' }, `${formatBytes(o.size)} · ${formatTime(o.lastModified)} · `, type),
-    downloadLink(client, o.key, name, expires, note),
+    links(client, o.key, name, expires, note),
     el('div', { class: 'actions' },
       previewButton,
       el('button', { type: 'button', 'aria-label': `Delete ${name}`, onclick: remove }, 'Delete'),
@@ -85,8 +96,7 @@ function objectRow(client, o, expires, refresh) {
 
   function showPreview() {
     out.replaceChildren();
-    const signed = client.presign(o.key, { expires: 300, process: `image/resize,w_${PREVIEW_WIDTH}` });
-    const img = el('img', { alt: `${name}, resized to ${PREVIEW_WIDTH} px wide by OSS`, src: signed.url });
+    const img = el('img', { alt: `${name}, resized to ${PREVIEW_WIDTH} px wide by OSS`, src: objectURL(client, o.key, { process: `image/resize,w_${PREVIEW_WIDTH}` }) });
     img.addEventListener('error', () => {
       preview.replaceChildren();
       out.replaceChildren(errorBox({ code: 'PreviewFailed', message: `OSS did not resize ${name} (x-oss-process image/resize): it may be in a format OSS cannot process.` }));
@@ -113,6 +123,7 @@ function objectRow(client, o, expires, refresh) {
       const info = await client.head(o.key);
       type.textContent = info.contentType ?? 'unknown type';
       previewButton.hidden = !PREVIEWABLE.test(info.contentType ?? '');
+      if (!previewButton.hidden) title.prepend(thumbnail(client, o.key));
     } catch (err) {
       type.textContent = 'type unknown';
       out.replaceChildren(errorBox(err));
@@ -123,20 +134,54 @@ function objectRow(client, o, expires, refresh) {
 }
 
 /**
- * The signed download link (Content-Disposition: attachment), when it stops working, and its
- * copy button; or why it could not be signed.
+ * The download link (Content-Disposition: attachment, under the object's name), and a signed
+ * link to share (it works anywhere, until it expires) with its copy button; or why it could
+ * not be signed.
  */
-function downloadLink(client, key, name, expires, note) {
-  let link;
+function links(client, key, name, expires, note) {
+  let shared;
+  let download;
   try {
-    link = client.presign(key, { expires, response: { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}` } });
+    shared = client.presign(key, { expires, response: { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}` } });
+    download = throughWorker(key) ? objectURL(client, key, { download: name }) : shared.url;
   } catch (err) {
     return errorBox(err);
   }
   return el('p', { class: 'link' },
-    el('a', { class: 'download', href: link.url, 'aria-label': `Download ${name}` }, 'Download'), ' ',
-    el('span', { class: 'expires' }, `valid until ${formatTime(link.expiresAt)}${link.clamped ? ' (shortened to the credentials’ expiry)' : ''}`), ' ',
-    el('button', { type: 'button', 'aria-label': `Copy the link to ${name}`, onclick: () => copyText(link.url, note) }, 'Copy link'));
+    el('a', { class: 'download', href: download, 'aria-label': `Download ${name}` }, 'Download'), ' ',
+    el('button', { type: 'button', 'aria-label': `Copy the link to ${name}`, onclick: () => copyText(shared.url, note) }, 'Copy link'), ' ',
+    el('span', { class: 'expires' }, `(the link is valid until ${formatTime(shared.expiresAt)}${shared.clamped ? ', shortened to the credentials’ expiry' : ''})`));
+}
+
+/** A small image of an object, resized by OSS; it goes away when OSS cannot resize it. */
+function thumbnail(client, key) {
+  const img = el('img', { class: 'thumb', alt: '', width: THUMB_WIDTH / 2, src: objectURL(client, key, { process: `image/resize,w_${THUMB_WIDTH}` }) });
+  img.addEventListener('error', () => img.remove());
+  return img;
+}
+
+/**
+ * Whether the object's requests go through ossign's Service Worker: it controls the page, and
+ * the key has no "." or ".." segment (browsers resolve those away in a URL path).
+ */
+function throughWorker(key) {
+  return Boolean(navigator.serviceWorker?.controller) && !key.split('/').some((s) => s === '.' || s === '..');
+}
+
+/**
+ * The URL of an object for <img> or a link: /oss/<key>?process=…&download=… for the Service
+ * Worker, or a URL signed in the page (valid VIEW_EXPIRES) when the worker is not there.
+ */
+function objectURL(client, key, { process, download }) {
+  if (!throughWorker(key)) {
+    const response = download === undefined ? undefined : { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(download)}` };
+    return client.presign(key, { expires: VIEW_EXPIRES, process, response }).url;
+  }
+  const query = new URLSearchParams();
+  if (process !== undefined) query.set('process', process);
+  if (download !== undefined) query.set('download', download);
+  const path = WORKER_PREFIX + key.split('/').map(encodeURIComponent).join('/');
+  return query.toString() ? `${path}?${query}` : path;
 }
 
 /** Runs fn on every item, at most limit at a time. */

@@ -17,6 +17,7 @@ BenchmarkChromiumSigning/ali-oss-2        	       1	      2583 ns/op	        27.
 BenchmarkRuntimes/ali-oss-node-2         	       1	2345595351 ns/op	       105.1 ms-cold	        28.66 µs/v4URL
 BenchmarkRuntimes/node-esm-2             	       1	3631627040 ns/op	        56.03 ms-cold	        20.04 µs/v4URL
 BenchmarkRuntimes/workerd-2              	       1	3568006392 ns/op	        22.82 ms-cold	        5.70 µs/v4URL
+BenchmarkChromiumThumbnails-2   	       1	48576642660 ns/op	       353.1 ms/ali-oss	       338.7 ms/ali-oss-cacheable	       281.7 ms/ossign-sw	       225.8 ms/ossign-sw-cacheable
 PASS
 `
 
@@ -34,18 +35,21 @@ func TestParseAndRender(t *testing.T) {
 	assert.Equal(t, 900.0, median, "the median of the runs (-count)")
 
 	tables := buildTables(r)
-	signing := tables[3]
-	require.Equal(t, "signing", signing.id)
+	signing := tableByID(t, tables, "signing")
 	assert.Equal(t, []string{"V4 `signatureUrl` / `signatureUrlV4`", "21.8", "146", "6.7× faster"}, signing.rows[0])
 	assert.Equal(t, "–", signing.rows[2][1], "an operation not measured")
-	sdk := tables[4]
+	sdk := tableByID(t, tables, "go-sdk")
 	assert.Equal(t, []string{"V4 presign", "3784", "15.0", "18456", "118", "4.9× faster"}, sdk.rows[0])
 
-	runtimes := tables[5]
-	require.Equal(t, "runtimes", runtimes.id)
+	runtimes := tableByID(t, tables, "runtimes")
 	assert.Equal(t, []string{"Node", "20.0", "28.7", "1.4× faster", "56.0", "105"}, runtimes.rows[0])
 	assert.Equal(t, []string{"Deno", "–", "(Node: 28.7)", "–", "–", "(Node: 105)"}, runtimes.rows[1], "a runtime not measured")
 	assert.Equal(t, []string{"workerd", "5.70", "does not run on workerd (Node: 28.7)", "5.0× faster", "22.8", "does not run"}, runtimes.rows[3])
+
+	thumbnails := tableByID(t, tables, "thumbnails")
+	assert.Equal(t, []string{"ossign's Service Worker, running: the page loads no signing code", "282 (0.80×)", "226 (0.67×)"}, thumbnails.rows[0])
+	assert.Equal(t, []string{"ali-oss 6.23 in the page (50 `signatureUrl`)", "353 (1.00×)", "339 (1.00×)"}, thumbnails.rows[3])
+	assert.Equal(t, "– (–)", thumbnails.rows[2][1], "a way not measured")
 
 	md := string(renderMarkdown(machine{}, tables, "docs/benchmarks"))
 	assert.Contains(t, md, "| V4 `signatureUrl` / `signatureUrlV4` | 21.8 | 146 | 6.7× faster |")
@@ -53,4 +57,16 @@ func TestParseAndRender(t *testing.T) {
 	for _, tb := range tables {
 		assert.NoError(t, xml.Unmarshal(chartSVG(tb), new(struct{})), "%s.svg is well-formed", tb.id)
 	}
+}
+
+// tableByID finds a table of the report by its id.
+func tableByID(t *testing.T, tables []table, id string) table {
+	t.Helper()
+	for _, tb := range tables {
+		if tb.id == id {
+			return tb
+		}
+	}
+	t.Fatalf("no table %q", id)
+	return table{}
 }

@@ -51,7 +51,7 @@ func ratio(a float64, aok bool, b float64, bok bool) string {
 // buildTables turns the results into the report's tables, in order.
 func buildTables(r results) []table {
 	return []table{
-		startupTable(r), startupPhasesTable(r), startupTraceTable(r),
+		startupTable(r), startupPhasesTable(r), startupTraceTable(r), thumbnailsTable(r),
 		signingTable(r), sdkTable(r), runtimesTable(r), wasmTable(r), scaleTable(r),
 		transferTable(r), crcTable(r), vendingTable(r), sizeTable(r),
 	}
@@ -105,6 +105,43 @@ func startupTable(r results) table {
 		row = append(row, figure(v, ok))
 	}
 	t.rows = append(t.rows, row)
+	return t
+}
+
+// thumbnailsTable is BenchmarkChromiumThumbnails: a page of 50 private thumbnails, each way
+// next to ali-oss in the same run, with objects no load may reuse and objects a browser may keep.
+func thumbnailsTable(r results) table {
+	const bench = "BenchmarkChromiumThumbnails"
+	ways := []struct{ id, label string }{
+		{"ossign-sw", "ossign's Service Worker, running: the page loads no signing code"},
+		{"ossign-sw-restarted", "ossign's Service Worker, stopped before the load"},
+		{"ossign-page", "ossign in the page (script build, 50 `signatureUrl`)"},
+		{"ali-oss", "ali-oss 6.23 in the page (50 `signatureUrl`)"},
+		{"public", "public objects at plain URLs (no credentials, no signing: the floor)"},
+	}
+	t := table{
+		id: "thumbnails", title: "A page of 50 private thumbnails: navigation → every image loaded (ms)", chartUnit: "ms (no-store)",
+		note: "50 JPEGs of ~5 KB from the emulator, warm HTTP cache for scripts and module, median of 11 loads per way, the ways " +
+			"interleaved (`BenchmarkChromiumThumbnails`, pages `js/browsertest/testdata/bench-thumbs-*.html`). Each page fetches " +
+			"credentials from the vending route; the worker holds them. *no-store*: objects with `Cache-Control: no-store`, so " +
+			"no load reuses another's images. *cacheable*: `private, max-age=3600`, measured with the worker running throughout: " +
+			"it signs the same URL for an object for 5 minutes, so the HTTP cache answers, while URLs signed in the page change " +
+			"at every load. Ratios to ali-oss in the same column; lower is better.",
+		header: []string{"way", "no-store", "cacheable"},
+	}
+	ali, aok := r.get(bench, "ms/ali-oss")
+	aliCached, acok := r.get(bench, "ms/ali-oss-cacheable")
+	for _, w := range ways {
+		v, ok := r.get(bench, "ms/"+w.id)
+		row := []string{w.label, figure(v, ok) + " (" + ratio(v, ok, ali, aok) + ")", ""}
+		if c, cok := r.get(bench, "ms/"+w.id+"-cacheable"); cok {
+			row[2] = figure(c, cok) + " (" + ratio(c, cok, aliCached, acok) + ")"
+		}
+		t.rows = append(t.rows, row)
+		if ok {
+			t.bars = append(t.bars, bar{label: w.id, value: v, ref: w.id == "ali-oss"})
+		}
+	}
 	return t
 }
 

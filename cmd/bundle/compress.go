@@ -11,7 +11,7 @@ import (
 
 // compressed are the artifacts that get .br (brotli -q 11) and .gz (gzip -9) siblings for
 // servers that send precompressed files.
-var compressed = []string{"ossign.wasm", "ossign.mjs", "ossign.min.js", "wasm_exec.js"}
+var compressed = []string{"ossign.wasm", "ossign.mjs", "ossign.min.js", "ossign-sw.js", "wasm_exec.js"}
 
 func compressAll(_, out string) error {
 	for _, name := range compressed {

@@ -110,8 +110,14 @@ func (o jsOutput) build(src, wasmExec string) ([]byte, error) {
 		}
 		return []byte("'use strict';\n" + wasmExec + "\n" + code + "\nmodule.exports = { " + strings.Join(j.exports, ", ") + " };\n"), nil
 	default:
-		return minifyJS("(() => {\n" + wasmExec + "\n" + j.code + "\n})();\n")
+		return wrapClassic(wasmExec, j.code)
 	}
+}
+
+// wrapClassic is joined code as a classic script: after wasm_exec.js, in a function scope
+// (its top-level names stay out of the global scope), minified.
+func wrapClassic(wasmExec, code string) ([]byte, error) {
+	return minifyJS("(() => {\n" + wasmExec + "\n" + code + "\n})();\n")
 }
 
 // joined is the result of join.

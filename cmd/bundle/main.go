@@ -1,9 +1,10 @@
 // Command bundle builds the ossign browser package into dist/: the wasm module with its .br
 // and .gz siblings, wasm_exec.js from the same Go toolchain, the ESM build (ossign.mjs), the
 // builds for Node and Bun (ossign.node.mjs, ossign.cjs) and workerd (ossign.workerd.mjs), the
-// classic-script build (ossign.min.js), the type definitions, package.json, and a
-// content-hashed copy of the module with manifest.json (manifest.go). It needs Go
-// only, no Node: JS modules are joined by a small resolver and minified with tdewolff/minify.
+// classic-script build (ossign.min.js), the Service Worker build (ossign-sw.js, swbundle.go),
+// the type definitions, package.json, and a content-hashed copy of the module with
+// manifest.json (manifest.go). It needs Go only, no Node: JS modules are joined by a small
+// resolver and minified with tdewolff/minify.
 //
 // With -size-report it builds nothing into dist/ and prints what ossign.wasm is made of, by
 // Go package (sizereport.go).
@@ -42,6 +43,7 @@ func build(root, out string) error {
 		{"ossign.wasm", buildWasm},
 		{"wasm_exec.js", copyWasmExec},
 		{"ossign.mjs, ossign.node.mjs, ossign.cjs, ossign.workerd.mjs, ossign.min.js", bundleJS},
+		{"ossign-sw.js", bundleServiceWorker},
 		{"index.d.ts, package.json", copyPackageFiles},
 		{"compressed siblings", compressAll},
 		{"content-hashed ossign.wasm, manifest.json", writeHashedWasm},

@@ -48,7 +48,7 @@ func writeHashedWasm(_, out string) error {
 		return err
 	}
 	sum := sha256.Sum256(raw)
-	name := "ossign." + hex.EncodeToString(sum[:4]) + ".wasm"
+	name := hashedWasmName(raw)
 	entry := manifestEntry{
 		File:      name,
 		Size:      len(raw),
@@ -77,6 +77,13 @@ func writeHashedWasm(_, out string) error {
 		return err
 	}
 	return writeFile(filepath.Join(out, "manifest.json"), append(manifest, '\n'))
+}
+
+// hashedWasmName is the content-hashed name of a module: ossign.<first 8 hex digits of its
+// SHA-256>.wasm.
+func hashedWasmName(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return "ossign." + hex.EncodeToString(sum[:4]) + ".wasm"
 }
 
 func removeStaleHashedCopies(out, current string) error {

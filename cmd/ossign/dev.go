@@ -68,13 +68,20 @@ func (o *devOptions) backend(ctx context.Context, origins []string, logger *slog
 	return cfg, func() {}, nil
 }
 
-// devRoutes serves the vending routes, dist/ under /dist/ and the demo page at /.
+// devRoutes serves the vending routes, dist/ under /dist/ and the demo page at /. The
+// Service Worker build, /dist/ossign-sw.js, comes with Service-Worker-Allowed: / so that the
+// demo registers it for the whole site (its scope would stop at /dist/ otherwise).
 func devRoutes(vend http.Handler, dist, web string) http.Handler {
 	mux := http.NewServeMux()
 	for _, route := range []string{"/sts", "/sign", "/healthz", "/readyz"} {
 		mux.Handle(route, vend)
 	}
-	mux.Handle("/dist/", http.StripPrefix("/dist/", staticHandler(os.DirFS(dist))))
+	distFiles := http.StripPrefix("/dist/", staticHandler(os.DirFS(dist)))
+	mux.Handle("/dist/", distFiles)
+	mux.Handle("/dist/ossign-sw.js", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Service-Worker-Allowed", "/")
+		distFiles.ServeHTTP(w, r)
+	}))
 	mux.Handle("/", staticHandler(os.DirFS(web)))
 	return mux
 }

@@ -32,5 +32,5 @@ func printRealOSS(w io.Writer, cfg vending.Config, origins []string) {
 		endpoint = "https://oss-" + cfg.Region + ".aliyuncs.com"
 	}
 	fmt.Fprintf(w, "ossign dev: real OSS: bucket %s in %s (%s), STS credentials of %s\n", cfg.Bucket, cfg.Region, endpoint, cfg.RoleARN)
-	fmt.Fprintf(w, "ossign dev: the bucket's CORS rule must allow origin %s: methods GET, PUT, POST, DELETE, HEAD; headers *; expose ETag, x-oss-request-id, x-oss-hash-crc64ecma\n", origins[0])
+	fmt.Fprintf(w, "ossign dev: the bucket's CORS rule must allow origin %s: methods GET, PUT, POST, DELETE, HEAD; headers *; expose ETag, x-oss-request-id, x-oss-hash-crc64ecma, Content-Range, Accept-Ranges, Content-Disposition\n", origins[0])
 }

@@ -64,7 +64,7 @@ func TestDevRealOSSWiring(t *testing.T) {
 	text := strings.Join(banner, "\n")
 	assert.Contains(t, text, "ossign dev: real OSS: bucket photos in "+emu.Region()+" ("+es.OSSEndpoint+"), STS credentials of "+emu.RoleARN())
 	assert.Contains(t, text, "CORS rule must allow origin "+page)
-	assert.Contains(t, text, "expose ETag, x-oss-request-id, x-oss-hash-crc64ecma")
+	assert.Contains(t, text, "expose ETag, x-oss-request-id, x-oss-hash-crc64ecma, Content-Range, Accept-Ranges, Content-Disposition")
 	assert.Contains(t, text, "listening on "+strings.TrimPrefix(page, "http://")+" only")
 	assert.NotContains(t, text, "ossign emulator", "no emulator of its own")
 	assert.NotContains(t, text, emu.RootAccessKeySecret())

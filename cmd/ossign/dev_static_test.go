@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -143,5 +145,21 @@ func TestContentHashedNames(t *testing.T) {
 		"ossign.1a2b3c.wasm": false, "index.d.ts": false, "ossign.1a2b3c4d": false,
 	} {
 		assert.Equal(t, want, strings.Contains(cachingOf(name), "immutable"), name)
+	}
+}
+
+// TestDevServiceWorkerAllowed checks ossign dev lets the demo register dist/'s Service Worker
+// for the whole site: /dist/ossign-sw.js, and only it, says Service-Worker-Allowed: /.
+func TestDevServiceWorkerAllowed(t *testing.T) {
+	dist, web := t.TempDir(), t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dist, "ossign-sw.js"), []byte("self.onfetch = null"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dist, "ossign.mjs"), []byte("export {}"), 0o644))
+	routes := devRoutes(http.NotFoundHandler(), dist, web)
+	for path, allowed := range map[string]string{"/dist/ossign-sw.js": "/", "/dist/ossign.mjs": ""} {
+		rec := httptest.NewRecorder()
+		routes.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		require.Equal(t, http.StatusOK, rec.Code, path)
+		assert.Equal(t, allowed, rec.Header().Get("Service-Worker-Allowed"), path)
+		assert.Equal(t, "text/javascript; charset=utf-8", rec.Header().Get("Content-Type"), path)
 	}
 }

@@ -109,6 +109,25 @@ func (d *demoPage) vended() wire.Vending {
 	return v
 }
 
+// pageFetch is what the page gets for a URL (through the Service Worker when it answers it).
+type pageFetch struct {
+	Status              int
+	SHA256, Disposition string
+	Code                string // x-oss-error-code
+}
+
+// fetch fetches url in the page.
+func (d *demoPage) fetch(url string) pageFetch {
+	d.t.Helper()
+	var out pageFetch
+	b, err := json.Marshal(d.eval(`(async () => { const res = await fetch(` + jsString(url) + `);
+		const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', await res.arrayBuffer()))].map((b) => b.toString(16).padStart(2, '0')).join('');
+		return { Status: res.status, SHA256: hash, Disposition: res.headers.get('content-disposition') ?? '', Code: res.headers.get('x-oss-error-code') ?? '' }; })()`))
+	require.NoError(d.t, err)
+	require.NoError(d.t, json.Unmarshal(b, &out))
+	return out
+}
+
 // requireFitsViewport checks that nothing makes the page wider than its viewport.
 func (d *demoPage) requireFitsViewport(when string) {
 	d.t.Helper()

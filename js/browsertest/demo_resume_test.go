@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"crypto/sha256"
 	"testing"
 	"time"
 
@@ -54,7 +53,6 @@ func TestDemoResumeAfterReload(t *testing.T) {
 	require.Equal(t, "done", done.State, done.Text)
 	d.poll(`document.getElementById('pending').hidden`)
 	link, _ := d.poll(`document.querySelector(` + jsString(rowSelector("object", key)+" a.download") + `)?.href`).(string)
-	body, _ := httpGet(t, link)
-	assert.Equal(t, sha256.Sum256(readFile(t, big)), sha256.Sum256(body), "the resumed upload stored the whole file")
+	assert.Equal(t, sha256Hex(readFile(t, big)), d.fetch(link).SHA256, "the resumed upload stored the whole file")
 	assert.Empty(t, d.console.errors(nothingExcused), "console errors")
 }

@@ -3,14 +3,15 @@ package browsertest
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
 	"image"
 	"image/color"
 	"image/png"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,11 +97,18 @@ func TestDemoUploadBrowseDownloadDelete(t *testing.T) {
 	assert.Equal(t, "image/png", objects[photoKey].Type)
 	assert.True(t, objects[photoKey].Previewable)
 	assert.False(t, objects[bigKey].Previewable)
-	assert.Regexp(t, `^valid until `, objects[bigKey].Expires)
+	assert.Regexp(t, `^\(the link is valid until `, objects[bigKey].Expires)
 
-	body, header := httpGet(t, objects[bigKey].Link)
-	assert.Equal(t, sha256.Sum256(readFile(t, big)), sha256.Sum256(body), "the signed link gives back the uploaded bytes")
-	assert.Contains(t, header.Get("Content-Disposition"), "attachment")
+	assert.True(t, strings.HasPrefix(objects[bigKey].Link, d.url+"/oss/"+bigKey+"?download="), "the download goes through the Service Worker: %s", objects[bigKey].Link)
+	download := d.fetch(objects[bigKey].Link)
+	require.Equal(t, http.StatusOK, download.Status)
+	assert.Equal(t, sha256Hex(readFile(t, big)), download.SHA256, "the download link gives back the uploaded bytes")
+	assert.Contains(t, download.Disposition, "attachment")
+	thumb := d.poll(`(() => { const img = document.querySelector(` + jsString(rowSelector("object", photoKey)+` img.thumb`) + `);
+		return img && img.complete && img.naturalWidth; })()`)
+	assert.EqualValues(t, 96, thumb, "the thumbnail, resized by OSS, through the Service Worker")
+	shared, _ := d.eval(`document.querySelector(` + jsString(rowSelector("object", bigKey)+` button[aria-label^="Copy"]`) + `) !== null`).(bool)
+	assert.True(t, shared, "a signed link to share")
 
 	d.eval(`document.querySelector(` + jsString(rowSelector("object", photoKey)+` button[aria-label^="Preview"]`) + `).click()`)
 	width := d.poll(`(() => { const img = document.querySelector(` + jsString(rowSelector("object", photoKey)+` .preview img`) + `);
@@ -115,12 +123,14 @@ func TestDemoUploadBrowseDownloadDelete(t *testing.T) {
 	deleteButton := rowSelector("object", photoKey) + ` button[aria-label^="Delete"]`
 	require.NoError(t, chromedp.Do(d.tab, chromedp.Focus(chromedp.CSS(deleteButton)), chromedp.KeyEvent("\r")))
 	d.poll(`!document.querySelector(` + jsString(rowSelector("object", photoKey)) + `) && !!document.querySelector(` + jsString(rowSelector("object", bigKey)) + `)`)
-	resp, err := http.Get(objects[photoKey].Link)
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "the PNG is gone from the bucket")
+	gone := d.fetch(d.url + "/oss/" + photoKey)
+	assert.Equal(t, http.StatusNotFound, gone.Status, "the PNG is gone from the bucket")
+	assert.Equal(t, "NoSuchKey", gone.Code)
 
-	assert.Empty(t, d.console.errors(nothingExcused), "console errors")
+	deletedFetch := func(m chromedp.ConsoleMessage) bool {
+		return strings.HasSuffix(m.URL, "/photo%201.png") && strings.Contains(m.Text, "404")
+	}
+	assert.Empty(t, d.console.errors(deletedFetch), "console errors (but the test's own fetch of the deleted PNG)")
 }
 
 // transferText is the text of the upload row of key.
@@ -145,14 +155,8 @@ func readFile(t *testing.T, path string) []byte {
 	return b
 }
 
-// httpGet fetches url, which must answer 200, and returns the body and headers.
-func httpGet(t *testing.T, url string) ([]byte, http.Header) {
-	t.Helper()
-	resp, err := http.Get(url)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s", url, body)
-	return body, resp.Header
+// sha256Hex is the hex SHA-256 of b.
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

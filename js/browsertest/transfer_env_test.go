@@ -28,6 +28,9 @@ const transferBucket = "photos"
 //	/env/<id>/creds?lifetime=60s&claim=10m   STS credentials minted by the emulator, valid for
 //	                                         lifetime (default 1h), claiming to expire after
 //	                                         claim (default: the truth)
+//	             &only=users/42/             with a session policy: GetObject under users/42/ only
+//	             &secret=wrong               with a wrong AccessKeySecret (SignatureDoesNotMatch)
+//	             &bearer=1                   only for requests with Authorization: Bearer <bearer>
 type transferEnv struct {
 	t    testing.TB
 	emu  *emulator.Emulator
@@ -35,8 +38,12 @@ type transferEnv struct {
 	logs *requestLog
 	// base is the URL of this environment's routes on the page server.
 	base string
+	// routes are this environment's routes (under base).
+	routes *http.ServeMux
 	// credentialCalls counts /creds requests.
 	credentialCalls atomic.Int64
+	// bearer is the token (string) /creds?bearer=1 requires.
+	bearer atomic.Value
 }
 
 var envCount atomic.Int64
@@ -60,10 +67,9 @@ func newTransferEnv(t testing.TB, adjust ...func(*emulator.Config)) *transferEnv
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Close() })
 	id := strconv.FormatInt(envCount.Add(1), 10)
-	env := &transferEnv{t: t, emu: emu, srv: srv, logs: logs, base: serverURL + "/env/" + id}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/creds", env.serveCredentials)
-	envRoutes.Store(id, mux)
+	env := &transferEnv{t: t, emu: emu, srv: srv, logs: logs, base: serverURL + "/env/" + id, routes: http.NewServeMux()}
+	env.routes.HandleFunc("/creds", env.serveCredentials)
+	envRoutes.Store(id, env.routes)
 	t.Cleanup(func() { envRoutes.Delete(id) })
 	return env
 }
@@ -71,17 +77,31 @@ func newTransferEnv(t testing.TB, adjust ...func(*emulator.Config)) *transferEnv
 // serveCredentials answers flat vending JSON with credentials the emulator minted.
 func (e *transferEnv) serveCredentials(w http.ResponseWriter, r *http.Request) {
 	e.credentialCalls.Add(1)
+	q := r.URL.Query()
+	if token, _ := e.bearer.Load().(string); q.Get("bearer") == "1" && r.Header.Get("Authorization") != "Bearer "+token {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		json.NewEncoder(w).Encode(map[string]string{"Code": "Unauthenticated", "Message": "a bearer token is required"})
+		return
+	}
 	lifetime, claim := time.Hour, time.Duration(0)
-	if v := r.URL.Query().Get("lifetime"); v != "" {
+	if v := q.Get("lifetime"); v != "" {
 		lifetime, _ = time.ParseDuration(v)
 	}
-	if v := r.URL.Query().Get("claim"); v != "" {
+	if v := q.Get("claim"); v != "" {
 		claim, _ = time.ParseDuration(v)
 	}
-	creds, err := e.emu.IssueCredentials("browser", "", lifetime)
+	policy := ""
+	if only := q.Get("only"); only != "" {
+		policy = `{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Resource":"acs:oss:*:*:` + transferBucket + "/" + only + `*"}]}`
+	}
+	creds, err := e.emu.IssueCredentials("browser", policy, lifetime)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
+	}
+	if q.Get("secret") == "wrong" {
+		creds.AccessKeySecret = "not-" + creds.AccessKeySecret
 	}
 	expiration := creds.Expiration
 	if claim > 0 {
@@ -146,6 +166,8 @@ type logEntry struct {
 	Code       string `json:"code"`
 	Fault      string `json:"fault"`
 	BodyBytes  int64  `json:"body_bytes"`
+	SentBytes  int64  `json:"sent_bytes"`
+	Range      string `json:"range"`
 	PartNumber string `json:"part_number"`
 }
 

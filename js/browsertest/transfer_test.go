@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,14 +24,8 @@ import (
 // independent look at what the page stored.
 func (e *transferEnv) storedSHA256(key string) string {
 	e.t.Helper()
-	addr := strings.TrimPrefix(e.srv.OSSEndpoint, "http://")
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, network, addr)
-	}}
-	defer tr.CloseIdleConnections()
-	client := oss.NewClient(oss.LoadDefaultConfig().
-		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(e.emu.RootAccessKeyID(), e.emu.RootAccessKeySecret())).
-		WithEndpoint(e.srv.OSSEndpoint).WithRegion(e.emu.Region()).WithHttpClient(&http.Client{Transport: tr}))
+	client, done := e.rootClient()
+	defer done()
 	res, err := client.GetObject(context.Background(), &oss.GetObjectRequest{Bucket: oss.Ptr(transferBucket), Key: oss.Ptr(key)})
 	require.NoError(e.t, err)
 	defer res.Body.Close()

@@ -156,7 +156,13 @@ export class Client {
 
   /** Presigned URL with the headers to send, its expiry and whether it was clamped. */
   presign(key, opts = {}) {
-    const out = this.sign(OP_PRESIGN, presignRequest(this.bucket, key, opts));
+    this.credentials.poke();
+    return this.presignAt(key, opts, this.now());
+  }
+
+  /** presign at a given signing time (ms). */
+  presignAt(key, opts, nowMs) {
+    const out = this.module.sign(OP_PRESIGN, this.id, nowMs, requestFields(presignRequest(this.bucket, key, opts)));
     return { url: out[0], method: out[1], ...headersAndExplanation(out), expiresAt: new Date(Number(out[2])), clamped: out[3] === '1' };
   }
 
@@ -285,11 +291,6 @@ export class Client {
   close() {
     this.credentials?.close();
     this.module.call('closeClient', this.id);
-  }
-
-  sign(op, request) {
-    this.credentials.poke();
-    return this.module.sign(op, this.id, this.now(), requestFields(request));
   }
 }
 

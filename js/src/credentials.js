@@ -3,7 +3,8 @@ import { jitteredBackoff, sleepFor } from './retry.js';
 
 /**
  * Turns the `credentials` option into an async function returning a credentials response:
- * a vending URL (fetched with `fetchOptions`), an async function, or a static object.
+ * a vending URL (fetched with `fetchOptions`, a RequestInit or a function giving one for each
+ * fetch, e.g. with a bearer token that changes), an async function, or a static object.
  * onServerDate receives the time (ms) of a vending response's Date header, when it is readable.
  * @returns {{acquire: () => Promise<object>, refreshable: boolean}}
  */
@@ -23,9 +24,10 @@ function shown(url) {
 
 async function fetchVending(url, fetchOptions, onServerDate) {
   const where = shown(url);
+  const init = typeof fetchOptions === 'function' ? await fetchOptions() : fetchOptions;
   let response;
   try {
-    response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', ...fetchOptions });
+    response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', ...init });
   } catch (cause) {
     throw new OssignError('VendingFailed', `could not reach the vending endpoint ${where}: ${cause?.message ?? cause}`, { cause });
   }
@@ -81,6 +83,7 @@ export class CredentialManager extends EventTarget {
     this.maxDelay = retry.maxDelay ?? 30000;
     this.expiration = 0;
     this.refreshAt = 0;
+    this.installedAt = 0; // when the credentials held were installed (ms)
     this.retryAt = 0; // after a failed refresh, no background attempt before this time
     this.hasCredentials = false;
     // generation counts installed credentials: a request signed with generation g that OSS
@@ -138,7 +141,7 @@ export class CredentialManager extends EventTarget {
       const response = await this.fetch();
       if (this.closed) return;
       const { expiration, refreshAt } = this.install(response, this.now());
-      Object.assign(this, { expiration, refreshAt, retryAt: 0, hasCredentials: true, generation: this.generation + 1 });
+      Object.assign(this, { expiration, refreshAt, retryAt: 0, hasCredentials: true, generation: this.generation + 1, installedAt: this.now() });
       this.schedule(refreshAt);
       this.dispatchEvent(eventOf('credentialschange', { expiration: dateOrNull(expiration), refreshAt: dateOrNull(refreshAt) }));
     } catch (err) {

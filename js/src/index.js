@@ -5,11 +5,13 @@
  */
 import { createClientWith, preloadWith } from './client.js';
 import { defaultWasmSource } from './wasm-locate.js';
+import { registerServiceWorkerWith } from './sw-register.js';
 
 export { OssignError } from './errors.js';
 export { Client } from './client.js';
 export { putWithURL, getWithURL } from './url-transfer.js';
 export { postWithForm } from './form-upload.js';
+export { serviceWorkerStats, forgetServiceWorkerCredentials } from './sw-register.js';
 
 /**
  * Creates a signing client. ossign.wasm is looked up next to this module unless `wasmURL` or
@@ -32,4 +34,15 @@ export function createClient(options) {
  */
 export function preload(options) {
   return preloadWith(options, defaultWasmSource);
+}
+
+/**
+ * Registers ossign's Service Worker (ossign-sw.js, next to this module unless `script` says
+ * otherwise) and resolves once it controls the page: from then on the page's requests under
+ * `prefix` are signed and fetched by the worker. Loads no wasm in the page.
+ * @param {import('../index.d.ts').ServiceWorkerOptions} [options]
+ * @returns {Promise<ServiceWorkerRegistration>}
+ */
+export function registerServiceWorker(options = {}) {
+  return registerServiceWorkerWith({ ...options, script: options.script ?? new URL('./ossign-sw.js', import.meta.url) });
 }

@@ -6,6 +6,7 @@ import { OssignError } from './errors.js';
 import { Client } from './client.js';
 import { putWithURL, getWithURL } from './url-transfer.js';
 import { postWithForm } from './form-upload.js';
+import { registerServiceWorkerWith, serviceWorkerStats, forgetServiceWorkerCredentials } from './sw-register.js';
 
 const currentScript = globalThis.document?.currentScript;
 const scriptURL = currentScript?.src || globalThis.location?.href;
@@ -19,6 +20,9 @@ globalThis.ossign = {
   putWithURL,
   getWithURL,
   postWithForm,
+  registerServiceWorker: (options = {}) => registerServiceWorkerWith({ ...options, script: options.script ?? new URL('ossign-sw.js', scriptURL) }),
+  serviceWorkerStats,
+  forgetServiceWorkerCredentials,
 };
 
 if (currentScript && currentScript.dataset.preload !== 'false') globalThis.ossign.preload();

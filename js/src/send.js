@@ -17,8 +17,9 @@ const MAX_RENEWALS = 2;
  *   at once, at most twice;
  * - anything else fails at once, as OSS's Code (hooks.explain may add to the error).
  * @param {{send: Function}} transport
- * @param {{method: string, body?: Blob|string, responseType?: string, onUploadProgress?: Function,
- *   onDownloadProgress?: Function}} spec
+ * @param {{method: string, body?: Blob|string, responseType?: string, cache?: RequestCache,
+ *   notModified?: boolean, onUploadProgress?: Function, onDownloadProgress?: Function}} spec
+ *   (notModified: a 304 is an answer, for requests with If-None-Match or If-Modified-Since)
  * @param {{signal?: AbortSignal, retry?: object|false, timers?: object, retryDefaults?: object}} opts
  * @param {{what: string, bucket?: string, prepare: () => Promise<{url: string, headers: object, body?: unknown}>,
  *   renew: (err: Error, prepared: object) => Promise<boolean>, explain?: (err: Error, prepared: object) => void}} hooks
@@ -36,7 +37,7 @@ export async function sendWithRetry(transport, spec, opts, hooks) {
     try {
       reply = await transport.send({
         method: spec.method, url: prepared.url, headers: prepared.headers, body: prepared.body ?? spec.body,
-        responseType: spec.responseType, signal: opts.signal,
+        responseType: spec.responseType, cache: spec.cache, signal: opts.signal,
         onUploadProgress: spec.onUploadProgress, onDownloadProgress: spec.onDownloadProgress,
       });
     } catch (err) {
@@ -47,7 +48,7 @@ export async function sendWithRetry(transport, spec, opts, hooks) {
       }
       throw await explainNetworkFailure(err, prepared.url, hooks.bucket, failures + 1);
     }
-    if (reply.status >= 200 && reply.status < 300) return reply;
+    if ((reply.status >= 200 && reply.status < 300) || (reply.status === 304 && spec.notModified)) return reply;
     const err = await responseError(reply, hooks.what);
     if (renewals < MAX_RENEWALS && await hooks.renew(err, prepared)) {
       renewals++;
@@ -68,11 +69,12 @@ export async function sendWithRetry(transport, spec, opts, hooks) {
  * credentials have expired refresh the credentials (once for every request that saw the same
  * ones); RequestTimeTooSkewed sets the clock offset from the error's ServerTime;
  * SignatureDoesNotMatch carries the diagnosis. spec.sign, when given, signs an attempt instead
- * of the Authorization header (a PostObject form): (request, nowMs) → {url, headers, body}.
+ * of the Authorization header (a PostObject form, a presigned URL): (request, nowMs) → {url,
+ * headers, body}; spec.explanation(nowMs) then gives the explanation of that signature, if any.
  * @param {import('./client.js').Client} client
  * @param {{method: string, key?: string, bucket?: string, query?: object, headers?: object,
  *   body?: Blob|string, responseType?: string, onUploadProgress?: Function,
- *   onDownloadProgress?: Function, sign?: Function}} spec
+ *   onDownloadProgress?: Function, sign?: Function, explanation?: Function}} spec
  * @param {{signal?: AbortSignal, retry?: object|false}} [opts]
  */
 export function sendSigned(client, spec, opts = {}) {
@@ -102,9 +104,34 @@ export function sendSigned(client, spec, opts = {}) {
       return false;
     },
     explain(err, prepared) {
-      if (err.code === 'SignatureDoesNotMatch' && !spec.sign) explainSignature(client, err, request, prepared.signedAt);
+      const explanation = spec.sign ? spec.explanation : (at) => client.signAt({ ...request, explain: true }, at).explanation;
+      if (err.code === 'SignatureDoesNotMatch' && explanation) explainSignature(client, err, () => explanation(prepared.signedAt));
     },
   });
+}
+
+/**
+ * Sends one request to OSS through a presigned URL (sendSigned's rules: new credentials, a
+ * corrected clock, the SignatureDoesNotMatch diagnosis), with the headers given sent unsigned
+ * beside it (Range, If-None-Match, …). A GET through a URL needs no CORS preflight.
+ * @param {import('./client.js').Client} client
+ * @param {{method: string, key: string, options?: object, headers?: object, responseType?: string,
+ *   cache?: RequestCache, notModified?: boolean, signingTime?: (nowMs: number) => number,
+ *   onSigned?: () => void}} spec options: signatureUrl's (process, response, versionId, …);
+ *   signingTime: the time to sign at, from the current one (default: the current one)
+ * @param {{signal?: AbortSignal, retry?: object|false}} [opts]
+ */
+export function sendPresigned(client, spec, opts = {}) {
+  const presignAt = (nowMs, explain) => client.presignAt(spec.key, { ...spec.options, method: spec.method, explain }, spec.signingTime ? spec.signingTime(nowMs) : nowMs);
+  return sendSigned(client, {
+    ...spec,
+    sign(request, nowMs) {
+      const { url, headers } = presignAt(nowMs, false);
+      spec.onSigned?.();
+      return { url, headers: { ...headers, ...spec.headers } };
+    },
+    explanation: (nowMs) => presignAt(nowMs, true).explanation,
+  }, opts);
 }
 
 /** Whether err says the credentials stopped working, and new ones can be had. */
@@ -113,11 +140,11 @@ function credentialsFailed(client, err, signedAt) {
   return CREDENTIAL_CODES.has(err.code) || (err.code === 'AccessDenied' && client.credentials.expiredAt(signedAt));
 }
 
-/** Adds the SignatureDoesNotMatch diagnosis: the request signed again, with its explanation. */
-function explainSignature(client, err, request, signedAt) {
+/** Adds the SignatureDoesNotMatch diagnosis: the request signed again (explanationOf), with its explanation. */
+function explainSignature(client, err, explanationOf) {
   if (!err.stringToSign) return;
   try {
-    const { explanation } = client.signAt({ ...request, explain: true }, signedAt);
+    const explanation = explanationOf();
     const diagnosis = client.diagnose(explanation, err.stringToSign, err.canonicalRequest ?? '');
     err.diagnosis = diagnosis;
     err.message += `. ${diagnosis.summary}`;

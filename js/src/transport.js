@@ -6,8 +6,9 @@ import { OssignError } from './errors.js';
 // object with the same send method.
 //
 // request: {method, url, headers, body, responseType: 'text' | 'blob' | 'arraybuffer' | 'stream',
-//   signal, onUploadProgress(loaded), onDownloadProgress(loaded, total)}
-// reply:   {status, headers: Map of lower-case name → value, body}
+//   signal, cache (fetch's cache mode, fetch only), onUploadProgress(loaded), onDownloadProgress(loaded, total)}
+// reply:   {status, headers: Map of lower-case name → value, body}; for a stream from fetch, also
+//   the Response itself (a Service Worker can hand it on as it is)
 // A request that gets no response rejects with OssignError NetworkError (network: true); an
 // aborted one rejects with signal.reason, as fetch does.
 
@@ -85,14 +86,14 @@ const fetchTransport = {
   async send(req) {
     let response;
     try {
-      response = await fetch(req.url, { method: req.method, headers: requestHeaders(req.headers), body: req.body ?? undefined, signal: req.signal });
+      response = await fetch(req.url, { method: req.method, headers: requestHeaders(req.headers), body: req.body ?? undefined, signal: req.signal, cache: req.cache });
     } catch (cause) {
       if (req.signal?.aborted) throw abortReason(req.signal);
       throw networkError(req, cause);
     }
     if (req.body != null) req.onUploadProgress?.(bodySize(req.body));
     const headers = new Map([...response.headers].map(([name, value]) => [name.toLowerCase(), value]));
-    if (req.responseType === 'stream') return { status: response.status, headers, body: response.body };
+    if (req.responseType === 'stream') return { status: response.status, headers, body: response.body, response };
     try {
       return { status: response.status, headers, body: await readFetchBody(response, req) };
     } catch (cause) {

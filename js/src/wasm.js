@@ -6,8 +6,9 @@ let loading;
 
 /**
  * Loads ossign.wasm once. getSource is asked where the module is only when loading starts:
- * `wasmModule` (a WebAssembly.Module or the bytes, or a promise of either) wins over `wasmURL`.
- * @param {() => {wasmURL?: string|URL, wasmModule?: WebAssembly.Module|BufferSource|Promise}} getSource
+ * `wasmModule` (a WebAssembly.Module, the bytes or a Response of them, or a promise of any)
+ * wins over `wasmURL`.
+ * @param {() => {wasmURL?: string|URL, wasmModule?: WebAssembly.Module|BufferSource|Response|Promise}} getSource
  * @returns {Promise<WasmModule>}
  */
 export function loadModule(getSource) {
@@ -49,6 +50,7 @@ async function instantiate({ wasmURL, wasmModule }) {
 async function instantiateWith(imports, wasmURL, wasmModule) {
   if (wasmModule instanceof Promise) wasmModule = await wasmModule;
   if (wasmModule instanceof WebAssembly.Module) return WebAssembly.instantiate(wasmModule, imports);
+  if (typeof Response === 'function' && wasmModule instanceof Response) return instantiateResponse(wasmModule, imports, wasmModule.url || 'ossign.wasm');
   if (wasmModule) return (await WebAssembly.instantiate(wasmModule, imports)).instance;
   if (!wasmURL) throw new OssignError('LoadFailed', 'no wasmURL or wasmModule given');
   let response;
@@ -57,7 +59,12 @@ async function instantiateWith(imports, wasmURL, wasmModule) {
   } catch (cause) {
     throw new OssignError('LoadFailed', `could not fetch ${wasmURL}: ${cause?.message ?? cause}`, { cause });
   }
-  if (!response.ok) throw new OssignError('LoadFailed', `could not fetch ${wasmURL}: HTTP ${response.status}`, { status: response.status });
+  return instantiateResponse(response, imports, wasmURL);
+}
+
+/** Compiles (streaming where the Content-Type allows) and instantiates a response of ossign.wasm. */
+async function instantiateResponse(response, imports, where) {
+  if (!response.ok) throw new OssignError('LoadFailed', `could not fetch ${where}: HTTP ${response.status}`, { status: response.status });
   mark('response');
   let module;
   try {
@@ -73,7 +80,7 @@ async function instantiateWith(imports, wasmURL, wasmModule) {
     return (await WebAssembly.instantiate(await response.arrayBuffer(), imports)).instance;
   } catch (cause) {
     const type = response.headers.get('Content-Type');
-    throw new OssignError('LoadFailed', `${wasmURL} is not ossign.wasm (Content-Type ${type}): ${cause?.message ?? cause}`, { cause });
+    throw new OssignError('LoadFailed', `${where} is not ossign.wasm (Content-Type ${type}): ${cause?.message ?? cause}`, { cause });
   }
 }
 

@@ -197,6 +197,28 @@ test('a vending URL: flat JSON, bucket and region from the response, HTTP errors
   }
 });
 
+test('fetchOptions as a function: asked again for each vending fetch (a bearer token that rotates)', async () => {
+  const { createServer } = await import('node:http');
+  const seen = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers.authorization);
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ Code: 'Success', AccessKeyId: 'STS.id', AccessKeySecret: 'sk', SecurityToken: 'tok', Expiration: '2030-01-01T00:00:00Z', Bucket: 'b', Region: 'cn-shanghai' }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  let token = 'jwt-1';
+  try {
+    const client = await ossign.createClient({ wasmModule, credentials: `http://127.0.0.1:${server.address().port}/sts`,
+      fetchOptions: async () => ({ headers: { Authorization: `Bearer ${token}` } }) });
+    token = 'jwt-2';
+    await client.refreshCredentials();
+    client.close();
+    assert.deepEqual(seen, ['Bearer jwt-1', 'Bearer jwt-2']);
+  } finally {
+    server.close();
+  }
+});
+
 test('after a failed refresh, signing does not refetch until the retry time', async () => {
   let failing = false;
   const { time, calls, manager } = setup({ fail: () => (failing ? new OssignError('VendingFailed', 'HTTP 401', { status: 401 }) : null) });

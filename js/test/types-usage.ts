@@ -1,6 +1,6 @@
 // Compiled by package.test.mjs with tsc --strict: the documented API type-checks as the README
 // uses it, and misuses are errors.
-import { createClient, preload, putWithURL, getWithURL, postWithForm, OssignError } from '../index';
+import { createClient, preload, putWithURL, getWithURL, postWithForm, OssignError, registerServiceWorker, serviceWorkerStats, forgetServiceWorkerCredentials } from '../index';
 import type { PendingUpload, TransferProgress, CheckpointStore } from '../index';
 
 export async function usage(file: File, bar: { value: number }): Promise<void> {
@@ -54,4 +54,19 @@ export async function usage(file: File, bar: { value: number }): Promise<void> {
   await client.get('k', { as: 'json' });
   // @ts-expect-error progress events carry numbers
   client.put('k', file, { onProgress: (p: { loaded: string }) => p });
+}
+
+export async function serviceWorkerUsage(jwt: () => string): Promise<void> {
+  const registration: ServiceWorkerRegistration = await registerServiceWorker({ script: '/ossign-sw.js', scope: '/', credentials: '/sts', prefix: '/oss/' });
+  await registerServiceWorker({ credentials: '/api/sts', token: jwt, signatureVersion: 'v1' });
+  await createClient({ credentials: '/sts', fetchOptions: async () => ({ headers: { Authorization: `Bearer ${jwt()}` } }) });
+  const { signatures, module } = await serviceWorkerStats();
+  const fromCache: boolean = module === 'cache';
+  await forgetServiceWorkerCredentials();
+  void [registration, signatures, fromCache];
+
+  // @ts-expect-error the token is a function, asked before each credentials fetch
+  await registerServiceWorker({ token: 'eyJ…' });
+  // @ts-expect-error signature versions are v1 and v4
+  await registerServiceWorker({ signatureVersion: 'v2' });
 }
