@@ -92,13 +92,19 @@ func installPackage(dist, dst string) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return err
 	}
-	for _, name := range append([]string{"package.json"}, pkg.Files...) {
-		b, err := os.ReadFile(filepath.Join(dist, name))
-		if err != nil {
-			return fmt.Errorf("package.json lists %s: %w", name, err)
+	for _, pattern := range append([]string{"package.json"}, pkg.Files...) {
+		paths, err := filepath.Glob(filepath.Join(dist, pattern)) // `files` takes globs, as npm does
+		if err != nil || len(paths) == 0 {
+			return fmt.Errorf("package.json lists %s: no such file in %s", pattern, dist)
 		}
-		if err := os.WriteFile(filepath.Join(dst, name), b, 0o644); err != nil {
-			return err
+		for _, path := range paths {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dst, filepath.Base(path)), b, 0o644); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
