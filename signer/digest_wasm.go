@@ -17,7 +17,7 @@ func hmacSHA1(dst, key, msg []byte) []byte {
 	return k.sum(dst, msg)
 }
 
-// keyedSHA256 is an HMAC-SHA256 keyed once; a copy is independent of the original.
+// keyedSHA256 is an HMAC-SHA256 keyed once. sum leaves it unchanged, so goroutines share it.
 type keyedSHA256 struct{ k hmacKey }
 
 func newKeyedSHA256(key []byte) keyedSHA256 { return keyedSHA256{newHMACKey(newSHA256, key)} }

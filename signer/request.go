@@ -81,27 +81,27 @@ var reservedQuery = []string{
 	"x-oss-signature", "x-oss-additional-headers", hdrSecurityToken,
 }
 
-func prepare(r *Request, e *endpoint) (*prepared, error) {
-	p := &prepared{bucket: r.Bucket, key: r.Key, query: r.Query, subResources: r.SubResources}
+func prepare(r *Request, e *endpoint) (prepared, error) {
+	p := prepared{bucket: r.Bucket, key: r.Key, query: r.Query, subResources: r.SubResources}
 	var err error
 	if p.method, err = validMethod(r.Method); err != nil {
-		return nil, err
+		return p, err
 	}
 	if err = validBucket(r.Bucket, r.Key, e); err != nil {
-		return nil, err
+		return p, err
 	}
 	if err = validKey(r.Key); err != nil {
-		return nil, err
+		return p, err
 	}
 	if err = validQuery(r.Query); err != nil {
-		return nil, err
+		return p, err
 	}
 	if p.headers, err = validHeaders(r.Headers); err != nil {
-		return nil, err
+		return p, err
 	}
 	for _, s := range r.SubResources {
 		if s == "" {
-			return nil, newError(CodeInvalidQuery, "empty name in SubResources")
+			return p, newError(CodeInvalidQuery, "empty name in SubResources")
 		}
 	}
 	if e.version == V4 {

@@ -8,37 +8,27 @@ const (
 	signatureHexLen = 2 * sha256Size
 )
 
-// v4Scope holds the signing moment and the credential scope of §2.1.
-type v4Scope struct {
-	timestamp string // YYYYMMDD'T'HHMMSS'Z'
-	scope     string // date/region/product/aliyun_v4_request
-}
-
-func newV4Scope(e *endpoint, now time.Time) v4Scope {
-	ts := timestamp(now)
-	return v4Scope{timestamp: ts, scope: ts[:8] + "/" + e.region + "/" + e.product + "/" + v4Terminator}
-}
-
 // presignV4 builds the presigned URL of §2.5: the x-oss-* authentication parameters join the
 // query before it is canonicalized, and x-oss-signature is appended afterwards.
-func presignV4(e *endpoint, c *Credentials, p *prepared, now time.Time, lifetime int64) Presigned {
-	s := newV4Scope(e, now)
+func (s *Signer) presignV4(p *prepared, now time.Time, lifetime int64) Presigned {
+	ts := timestamp(now)
+	d := s.day(ts)
 	params := queryParams(p.query, 6)
 	params = append(params,
 		queryParam{"x-oss-signature-version", algorithmV4},
-		queryParam{"x-oss-credential", c.AccessKeyID + "/" + s.scope},
-		queryParam{"x-oss-date", s.timestamp},
+		queryParam{"x-oss-credential", d.credential},
+		queryParam{"x-oss-date", ts},
 		queryParam{"x-oss-expires", itoa(lifetime)})
 	if len(p.additional) > 0 {
 		params = append(params, queryParam{"x-oss-additional-headers", join(p.additional, ';')})
 	}
-	if c.SecurityToken != "" {
-		params = append(params, queryParam{hdrSecurityToken, c.SecurityToken})
+	if s.c.SecurityToken != "" {
+		params = append(params, queryParam{hdrSecurityToken, s.c.SecurityToken})
 	}
 	sortParams(params)
 	const sigParam = "&x-oss-signature="
-	u, query := newURL(e, p, params, len(sigParam)+signatureHexLen)
-	x := signV4(e, c, p, s, p.headers, query)
+	u, query := newURL(&s.e, p, params, len(sigParam)+signatureHexLen)
+	x := s.signV4(p, ts, d, p.headers, query)
 	u = append(u, sigParam...)
 	u = append(u, x.Signature...)
 	return Presigned{Method: p.method, URL: finished(u), Headers: publicHeaders(p.headers), Explanation: x}
@@ -46,26 +36,25 @@ func presignV4(e *endpoint, c *Credentials, p *prepared, now time.Time, lifetime
 
 // signHeaderV4 signs in the Authorization header (§2.4), adding x-oss-date,
 // x-oss-content-sha256 and, for STS, x-oss-security-token to the signed headers.
-func signHeaderV4(e *endpoint, c *Credentials, p *prepared, now time.Time) SignedRequest {
-	s := newV4Scope(e, now)
-	added := []header{{hdrDate, hdrDate, s.timestamp}}
+func (s *Signer) signHeaderV4(p *prepared, now time.Time) SignedRequest {
+	ts := timestamp(now)
+	d := s.day(ts)
+	added := []header{{hdrDate, hdrDate, ts}}
 	if findHeader(p.headers, hdrContentSHA256) == nil {
 		added = append(added, header{hdrContentSHA256, hdrContentSHA256, unsignedPayload})
 	}
-	if c.SecurityToken != "" {
-		added = append(added, header{hdrSecurityToken, hdrSecurityToken, c.SecurityToken})
+	if s.c.SecurityToken != "" {
+		added = append(added, header{hdrSecurityToken, hdrSecurityToken, s.c.SecurityToken})
 	}
 	hs := withHeaders(p.headers, added...)
 	params := queryParams(p.query, 0)
 	sortParams(params)
-	u, query := newURL(e, p, params, 0)
-	x := signV4(e, c, p, s, hs, query)
+	u, query := newURL(&s.e, p, params, 0)
+	x := s.signV4(p, ts, d, hs, query)
 
 	auth := make([]byte, 0, 160)
 	auth = append(auth, algorithmV4+" Credential="...)
-	auth = append(auth, c.AccessKeyID...)
-	auth = append(auth, '/')
-	auth = append(auth, s.scope...)
+	auth = append(auth, d.credential...)
 	if len(p.additional) > 0 {
 		auth = append(auth, ",AdditionalHeaders="...)
 		auth = append(auth, join(p.additional, ';')...)
@@ -81,20 +70,21 @@ func signHeaderV4(e *endpoint, c *Credentials, p *prepared, now time.Time) Signe
 }
 
 // signV4 computes the canonical request, string to sign and signature of §2.2–2.3 from
-// headers hs and the canonical query.
-func signV4(e *endpoint, c *Credentials, p *prepared, s v4Scope, hs []header, query []byte) Explanation {
-	cr := appendCanonicalRequestV4(make([]byte, 0, 128+len(p.key)*3+len(query)+headersLen(hs)), e, p, hs, query)
+// headers hs and the canonical query, at timestamp ts of day d.
+func (s *Signer) signV4(p *prepared, ts string, d *v4Day, hs []header, query []byte) Explanation {
+	cr := appendCanonicalRequestV4(make([]byte, 0, 128+len(p.key)*3+len(query)+headersLen(hs)), &s.e, p, hs, query)
 	hashed := sum256(cr)
 
-	sts := make([]byte, 0, len(algorithmV4)+len(s.timestamp)+len(s.scope)+3+2*sha256Size)
+	sts := make([]byte, 0, len(algorithmV4)+len(ts)+len(d.scope)+3+2*sha256Size)
 	sts = append(sts, algorithmV4+"\n"...)
-	sts = append(sts, s.timestamp...)
+	sts = append(sts, ts...)
 	sts = append(sts, '\n')
-	sts = append(sts, s.scope...)
+	sts = append(sts, d.scope...)
 	sts = append(sts, '\n')
 	sts = appendHex(sts, hashed[:])
 
-	mac := v4Signature(c.AccessKeySecret, s.timestamp[:8], e.region, e.product, sts)
+	var mac [sha256Size]byte
+	d.mac.sum(mac[:0], sts)
 	var sig [signatureHexLen]byte
 	appendHex(sig[:0], mac[:])
 	return Explanation{Version: V4, CanonicalRequest: finished(cr), StringToSign: finished(sts), Signature: string(sig[:])}
