@@ -179,7 +179,7 @@ func validHeaders(hs []Header) ([]header, error) {
 		if !isHTTPToken(h.Name) {
 			return nil, newError(CodeInvalidHeader, "invalid header name ", quote(h.Name), ": use letters, digits and -")
 		}
-		ln := lower(h.Name)
+		ln := lowerName(h.Name)
 		switch ln {
 		case "authorization", hdrDate, hdrSecurityToken:
 			return nil, newError(CodeInvalidHeader, "header ", quote(h.Name), " is written by the signer: leave it out")
@@ -206,6 +206,37 @@ func validHeaders(hs []Header) ([]header, error) {
 		}
 	}
 	return out, nil
+}
+
+// commonHeaders are lower-case names that requests often carry: lowerName returns these
+// strings rather than allocating a lower-case copy for every signature.
+var commonHeaders = [...]string{"content-type", "content-md5", "content-length", "content-disposition", "cache-control"}
+
+// lowerName returns the header name n in lower case.
+func lowerName(n string) string {
+	for _, c := range commonHeaders {
+		if equalLower(n, c) {
+			return c
+		}
+	}
+	return lower(n)
+}
+
+// equalLower reports whether s in ASCII lower case equals lowered.
+func equalLower(s, lowered string) bool {
+	if len(s) != len(lowered) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lowered[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // isHTTPToken reports whether s is a non-empty RFC 9110 token.

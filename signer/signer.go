@@ -15,10 +15,11 @@ import (
 // as long as it is referenced and no longer: make a new Signer when the credentials change and
 // drop the old one (a JS client keeps one per set of credentials).
 type Signer struct {
-	e       endpoint
-	c       Credentials
-	credsOK bool     // the credentials are present and well-formed (the expiry is checked per call)
-	days    *v4Cache // shared with the Signers EncodeSlash derives
+	e          endpoint
+	c          Credentials
+	credsOK    bool     // the credentials are present and well-formed (the expiry is checked per call)
+	tokenQuery string   // the security token, encoded for a query
+	days       *v4Cache // shared with the Signers EncodeSlash derives
 }
 
 // NewSigner returns a Signer for t with credentials c. Only t's errors are returned here; a
@@ -35,7 +36,7 @@ func NewSigner(t Target, c Credentials) (*Signer, error) {
 // WithCredentials returns a Signer for the same Target with credentials c. It shares nothing
 // with s: the keys s derived go with s.
 func (s *Signer) WithCredentials(c Credentials) *Signer {
-	return &Signer{e: s.e, c: c, credsOK: c.checkFormat() == nil, days: new(v4Cache)}
+	return &Signer{e: s.e, c: c, credsOK: c.checkFormat() == nil, tokenQuery: URIEncode(c.SecurityToken, false), days: new(v4Cache)}
 }
 
 // EncodeSlash returns a Signer like s but for Target.EncodeSlash = on: '/' in keys written as
@@ -107,10 +108,11 @@ type v4Cache struct{ last atomic.Pointer[v4Day] }
 
 // v4Day is what the V4 signatures of one UTC day share.
 type v4Day struct {
-	date       string      // YYYYMMDD
-	scope      string      // date/region/product/aliyun_v4_request (§2.1)
-	credential string      // AccessKeyId/scope: x-oss-credential
-	mac        keyedSHA256 // HMAC keyed with kSigning (§2.3); immutable
+	date            string      // YYYYMMDD
+	scope           string      // date/region/product/aliyun_v4_request (§2.1)
+	credential      string      // AccessKeyId/scope: x-oss-credential
+	credentialQuery string      // credential, encoded for a query
+	mac             keyedSHA256 // HMAC keyed with kSigning (§2.3); immutable
 }
 
 // day returns the V4 signing material for the date that the V4 timestamp ts begins with.
@@ -121,6 +123,7 @@ func (s *Signer) day(ts string) *v4Day {
 	}
 	d := &v4Day{date: date, scope: date + "/" + s.e.region + "/" + s.e.product + "/" + v4Terminator}
 	d.credential = s.c.AccessKeyID + "/" + d.scope
+	d.credentialQuery = URIEncode(d.credential, false)
 	d.mac = newKeyedSHA256(signingKeyV4(s.c.AccessKeySecret, date, s.e.region, s.e.product))
 	s.days.last.Store(d)
 	return d

@@ -12,13 +12,14 @@ func presignV1(e *endpoint, c *Credentials, p *prepared, expiresUnix int64) Pres
 	}
 	x := signV1(c, p, p.headers, expires, token)
 
-	params := queryParams(p.query, 4)
+	var room [8]queryParam
+	params := appendQueryParams(room[:0], p.query)
 	params = append(params,
-		queryParam{"OSSAccessKeyId", c.AccessKeyID},
-		queryParam{"Expires", expires},
-		queryParam{"Signature", x.Signature})
+		queryParam{name: "OSSAccessKeyId", value: c.AccessKeyID},
+		queryParam{name: "Expires", value: expires},
+		queryParam{name: "Signature", value: x.Signature})
 	if c.SecurityToken != "" {
-		params = append(params, queryParam{queryTokenV1, c.SecurityToken})
+		params = append(params, queryParam{name: queryTokenV1, value: c.SecurityToken})
 	}
 	sortParams(params)
 	u, _ := newURL(e, p, params, 0)
@@ -35,7 +36,8 @@ func signHeaderV1(e *endpoint, c *Credentials, p *prepared, now time.Time) Signe
 	}
 	hs := withHeaders(p.headers, added...)
 	x := signV1(c, p, hs, date, nil)
-	params := queryParams(p.query, 0)
+	var room [8]queryParam
+	params := appendQueryParams(room[:0], p.query)
 	sortParams(params)
 	u, _ := newURL(e, p, params, 0)
 	return SignedRequest{

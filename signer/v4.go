@@ -13,22 +13,26 @@ const (
 func (s *Signer) presignV4(p *prepared, now time.Time, lifetime int64) Presigned {
 	ts := timestamp(now)
 	d := s.day(ts)
-	params := queryParams(p.query, 6)
+	var room [10]queryParam
+	params := appendQueryParams(room[:0], p.query)
 	params = append(params,
-		queryParam{"x-oss-signature-version", algorithmV4},
-		queryParam{"x-oss-credential", d.credential},
-		queryParam{"x-oss-date", ts},
-		queryParam{"x-oss-expires", itoa(lifetime)})
+		queryParam{name: "x-oss-signature-version", value: algorithmV4},
+		queryParam{name: "x-oss-credential", value: d.credentialQuery, encoded: true},
+		queryParam{name: "x-oss-date", value: ts},
+		queryParam{name: "x-oss-expires", value: itoa(lifetime)})
 	if len(p.additional) > 0 {
-		params = append(params, queryParam{"x-oss-additional-headers", join(p.additional, ';')})
+		params = append(params, queryParam{name: "x-oss-additional-headers", value: join(p.additional, ';')})
 	}
 	if s.c.SecurityToken != "" {
-		params = append(params, queryParam{hdrSecurityToken, s.c.SecurityToken})
+		params = append(params, queryParam{name: hdrSecurityToken, value: s.tokenQuery, encoded: true})
 	}
 	sortParams(params)
+	// The URL leaves room for its signature; the canonical request, string to sign and
+	// signature follow in the same buffer (newV4Buffer).
 	const sigParam = "&x-oss-signature="
-	u, query := newURL(&s.e, p, params, len(sigParam)+signatureHexLen)
-	x := s.signV4(p, ts, d, p.headers, query)
+	gap := len(sigParam) + signatureHexLen
+	u, query, rest := newV4Buffer(&s.e, p, params, gap, d, p.headers, 0)
+	x := s.signV4(rest, p, ts, d, p.headers, query)
 	u = append(u, sigParam...)
 	u = append(u, x.Signature...)
 	return Presigned{Method: p.method, URL: finished(u), Headers: publicHeaders(p.headers), Explanation: x}
@@ -47,35 +51,58 @@ func (s *Signer) signHeaderV4(p *prepared, now time.Time) SignedRequest {
 		added = append(added, header{hdrSecurityToken, hdrSecurityToken, s.c.SecurityToken})
 	}
 	hs := withHeaders(p.headers, added...)
-	params := queryParams(p.query, 0)
+	var room [8]queryParam
+	params := appendQueryParams(room[:0], p.query)
 	sortParams(params)
-	u, query := newURL(&s.e, p, params, 0)
-	x := s.signV4(p, ts, d, hs, query)
+	additional := join(p.additional, ';')
+	authLen := len(algorithmV4+" Credential=") + len(d.credential) + len(",AdditionalHeaders=") + len(additional) + len(",Signature=") + signatureHexLen
+	u, query, rest := newV4Buffer(&s.e, p, params, 0, d, hs, authLen)
+	x := s.signV4(rest[:0:cap(rest)-authLen], p, ts, d, hs, query)
 
-	auth := make([]byte, 0, 160)
+	auth := rest[cap(rest)-authLen : cap(rest)-authLen]
 	auth = append(auth, algorithmV4+" Credential="...)
 	auth = append(auth, d.credential...)
-	if len(p.additional) > 0 {
+	if additional != "" {
 		auth = append(auth, ",AdditionalHeaders="...)
-		auth = append(auth, join(p.additional, ';')...)
+		auth = append(auth, additional...)
 	}
 	auth = append(auth, ",Signature="...)
 	auth = append(auth, x.Signature...)
 	return SignedRequest{
 		Method:      p.method,
 		URL:         finished(u),
-		Headers:     publicHeaders(hs, Header{hdrAuthorization, string(auth)}),
+		Headers:     publicHeaders(hs, Header{hdrAuthorization, finished(auth)}),
 		Explanation: x,
 	}
 }
 
+// newV4Buffer allocates the one buffer a V4 signature's strings share: u is the request URL
+// with room for extra more bytes, query its query part, and rest the empty remainder, with
+// room for the canonical request over headers hs, the string to sign, the signature and tail
+// more bytes. The strings taken from the buffer are never written again (finished), so they
+// may share it.
+func newV4Buffer(e *endpoint, p *prepared, params []queryParam, extra int, d *v4Day, hs []header, tail int) (u, query, rest []byte) {
+	qlen := queryLen(params)
+	additional := 0
+	for _, a := range p.additional {
+		additional += len(a) + 1
+	}
+	canonical := len(p.method) + 4 + len(p.bucket) + 3*len(p.key) + qlen + headersLen(hs) +
+		len("host:.\n") + len(p.bucket) + len(e.host) + 2 + additional + len(unsignedPayload)
+	toSign := len(algorithmV4) + len("YYYYMMDDTHHMMSSZ") + len(d.scope) + 3 + signatureHexLen
+	size := urlLen(e, p, qlen) + extra + canonical + toSign + signatureHexLen + tail
+	u, query = appendURL(make([]byte, 0, size), e, p, params)
+	end := len(u) + extra
+	return u, query, u[end:end]
+}
+
 // signV4 computes the canonical request, string to sign and signature of §2.2–2.3 from
-// headers hs and the canonical query, at timestamp ts of day d.
-func (s *Signer) signV4(p *prepared, ts string, d *v4Day, hs []header, query []byte) Explanation {
-	cr := appendCanonicalRequestV4(make([]byte, 0, 128+len(p.key)*3+len(query)+headersLen(hs)), &s.e, p, hs, query)
+// headers hs and the canonical query, at timestamp ts of day d, appending them to buf.
+func (s *Signer) signV4(buf []byte, p *prepared, ts string, d *v4Day, hs []header, query []byte) Explanation {
+	cr := appendCanonicalRequestV4(buf, &s.e, p, hs, query)
 	hashed := sum256(cr)
 
-	sts := make([]byte, 0, len(algorithmV4)+len(ts)+len(d.scope)+3+2*sha256Size)
+	sts := cr[len(cr):]
 	sts = append(sts, algorithmV4+"\n"...)
 	sts = append(sts, ts...)
 	sts = append(sts, '\n')
@@ -85,9 +112,8 @@ func (s *Signer) signV4(p *prepared, ts string, d *v4Day, hs []header, query []b
 
 	var mac [sha256Size]byte
 	d.mac.sum(mac[:0], sts)
-	var sig [signatureHexLen]byte
-	appendHex(sig[:0], mac[:])
-	return Explanation{Version: V4, CanonicalRequest: finished(cr), StringToSign: finished(sts), Signature: string(sig[:])}
+	sig := appendHex(sts[len(sts):], mac[:])
+	return Explanation{Version: V4, CanonicalRequest: finished(cr), StringToSign: finished(sts), Signature: finished(sig)}
 }
 
 // appendCanonicalRequestV4 lays out the canonical request of §2.2:
