@@ -12,8 +12,13 @@ import (
 
 func sum256(b []byte) [sha256Size]byte { return sha256.Sum256(b) }
 
-func hmacSHA1(dst, key, msg []byte) []byte {
-	m := hmac.New(sha1.New, key)
+// keyedSHA1 is an HMAC-SHA1 key, immutable as keyedSHA256.
+type keyedSHA1 struct{ key []byte }
+
+func newKeyedSHA1(key []byte) keyedSHA1 { return keyedSHA1{append([]byte(nil), key...)} }
+
+func (k *keyedSHA1) sum(dst, msg []byte) []byte {
+	m := hmac.New(sha1.New, k.key)
 	m.Write(msg)
 	return m.Sum(dst)
 }

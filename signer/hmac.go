@@ -6,10 +6,10 @@ func hmacSHA256(key []byte, msg []byte) (out [sha256Size]byte) {
 	return out
 }
 
-// signatureV1 is V1's signature: Base64(HMAC-SHA1(secret, msg)).
-func signatureV1(secret string, msg []byte) string {
+// signatureV1 is V1's signature: Base64(HMAC-SHA1(secret, msg)), with key keyed by the secret.
+func signatureV1(key *keyedSHA1, msg []byte) string {
 	var mac [sha1Size]byte
-	hmacSHA1(mac[:0], []byte(secret), msg)
+	key.sum(mac[:0], msg)
 	var sig [(sha1Size + 2) / 3 * 4]byte
 	return string(appendBase64(sig[:0], mac[:]))
 }

@@ -86,7 +86,7 @@ func (s *Signer) SignPostObject(bucket string, policy []byte, now time.Time) (Po
 	fields := []Param{{"policy", encoded}}
 	x := Explanation{Version: s.e.version, StringToSign: encoded}
 	if s.e.version == V1 {
-		x.Signature = signatureV1(c.AccessKeySecret, []byte(encoded))
+		x.Signature = signatureV1(s.v1, []byte(encoded))
 		fields = append(fields, Param{"OSSAccessKeyId", c.AccessKeyID}, Param{"Signature", x.Signature})
 		if c.SecurityToken != "" {
 			fields = append(fields, Param{hdrSecurityToken, c.SecurityToken})

@@ -17,9 +17,10 @@ import (
 type Signer struct {
 	e          endpoint
 	c          Credentials
-	credsOK    bool     // the credentials are present and well-formed (the expiry is checked per call)
-	tokenQuery string   // the security token, encoded for a query
-	days       *v4Cache // shared with the Signers EncodeSlash derives
+	credsOK    bool       // the credentials are present and well-formed (the expiry is checked per call)
+	tokenQuery string     // the security token, encoded for a query
+	days       *v4Cache   // shared with the Signers EncodeSlash derives
+	v1         *keyedSHA1 // V1: the HMAC keyed with the secret
 }
 
 // NewSigner returns a Signer for t with credentials c. Only t's errors are returned here; a
@@ -36,7 +37,12 @@ func NewSigner(t Target, c Credentials) (*Signer, error) {
 // WithCredentials returns a Signer for the same Target with credentials c. It shares nothing
 // with s: the keys s derived go with s.
 func (s *Signer) WithCredentials(c Credentials) *Signer {
-	return &Signer{e: s.e, c: c, credsOK: c.checkFormat() == nil, tokenQuery: URIEncode(c.SecurityToken, false), days: new(v4Cache)}
+	derived := &Signer{e: s.e, c: c, credsOK: c.checkFormat() == nil, tokenQuery: URIEncode(c.SecurityToken, false), days: new(v4Cache)}
+	if s.e.version == V1 {
+		key := newKeyedSHA1([]byte(c.AccessKeySecret))
+		derived.v1 = &key
+	}
+	return derived
 }
 
 // EncodeSlash returns a Signer like s but for Target.EncodeSlash = on: '/' in keys written as
@@ -63,7 +69,7 @@ func (s *Signer) Presign(r Request, now time.Time) (Presigned, error) {
 	signedAt := now.Unix()
 	var out Presigned
 	if s.e.version == V1 {
-		out = presignV1(&s.e, &s.c, &p, signedAt+lifetime)
+		out = s.presignV1(&p, signedAt+lifetime)
 	} else {
 		out = s.presignV4(&p, now, lifetime)
 	}
@@ -80,7 +86,7 @@ func (s *Signer) SignHeaders(r Request, now time.Time) (SignedRequest, error) {
 		return SignedRequest{}, err
 	}
 	if s.e.version == V1 {
-		return signHeaderV1(&s.e, &s.c, &p, now), nil
+		return s.signHeaderV1(&p, now), nil
 	}
 	return s.signHeaderV4(&p, now), nil
 }
