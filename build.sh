@@ -110,9 +110,10 @@ cmd_test() {
   go test -count=1 ./...
   echo "== signer and fast-path tests compiled to wasm, run by Node (the wasm build's own SHA-256/SHA-1/HMAC)"
   wasm_go test -count=1 \
-    -run 'Vector|PostObject|Endpoint|Diagnose|Validation|Expiry|Refresh|TimeFormats|Digest|Differential|CRC64|Quote|Itoa|FastPath' ./signer ./wasm
-  echo "== go test -race (emulator, vending, ossign)"
+    -run 'Vector|PostObject|Endpoint|Diagnose|Validation|Expiry|Refresh|TimeFormats|Digest|Differential|ReusedSigner|CRC64|Quote|Itoa|FastPath' ./signer ./wasm
+  echo "== go test -race (emulator, vending, ossign; the signer's shared Signer)"
   go test -race -count=1 ./emulator/... ./vending/... ./cmd/ossign/
+  go test -race -count=1 -run 'ReusedSigner' ./signer
   echo "== node --test"
   node --test js/test/*.test.mjs
   echo "== fuzz (${FUZZ_TIME} each)"

@@ -17,6 +17,14 @@ type Credentials struct {
 // printable, an STS AccessKeyId paired with its token, and not expired. Its messages name the
 // problem without repeating any key.
 func (c *Credentials) Validate(now time.Time) error {
+	if err := c.checkFormat(); err != nil {
+		return err
+	}
+	return c.checkExpiry(now)
+}
+
+// checkFormat is Validate without the expiry.
+func (c *Credentials) checkFormat() error {
 	switch {
 	case c.AccessKeyID == "":
 		return newError(CodeMissingCredentials, "no AccessKeyId: sign with the credentials your vending endpoint returned")
@@ -30,7 +38,13 @@ func (c *Credentials) Validate(now time.Time) error {
 		return newError(CodeInvalidCredentials, "the SecurityToken contains spaces or non-printable characters")
 	case c.SecurityToken == "" && len(c.AccessKeyID) > 4 && c.AccessKeyID[:4] == "STS.":
 		return newError(CodeInvalidCredentials, "the AccessKeyId is an STS key (\"STS.…\") but no SecurityToken came with it")
-	case c.Expired(now):
+	}
+	return nil
+}
+
+// checkExpiry is Validate's expiry check alone.
+func (c *Credentials) checkExpiry(now time.Time) error {
+	if c.Expired(now) {
 		return newError(CodeExpiredCredentials, "the credentials expired at ", formatRFC3339(c.Expiration),
 			" (signing time ", formatRFC3339(now), "): fetch new ones before signing")
 	}

@@ -119,8 +119,15 @@ func diffLines(s string, n int) string {
 // diffHeaderForm signs in the Authorization header. The V1 SDK signer gets x-oss-date (see the
 // file comment).
 func diffHeaderForm(sdkSigner osssigner.Signer, addDate bool) func(*testing.T, *diffCase) (diffOutcome, diffOutcome, error) {
+	return diffHeaderFormWith(sdkSigner, addDate, func(c *diffCase) (signer.SignedRequest, error) {
+		return signer.SignHeaders(c.target, c.creds, c.req, c.now)
+	})
+}
+
+// diffHeaderFormWith is diffHeaderForm with our side signed by sign.
+func diffHeaderFormWith(sdkSigner osssigner.Signer, addDate bool, sign func(*diffCase) (signer.SignedRequest, error)) func(*testing.T, *diffCase) (diffOutcome, diffOutcome, error) {
 	return func(t *testing.T, c *diffCase) (ours, sdk diffOutcome, err error) {
-		s, err := signer.SignHeaders(c.target, c.creds, c.req, c.now)
+		s, err := sign(c)
 		if err != nil {
 			return ours, sdk, err
 		}

@@ -6,26 +6,31 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
-	"hash"
 )
 
 // Native builds hash with crypto/*, which uses the CPU's SHA instructions.
 
 func sum256(b []byte) [sha256Size]byte { return sha256.Sum256(b) }
 
-func hmacSHA1(dst, key, msg []byte) []byte {
-	m := hmac.New(sha1.New, key)
+// keyedSHA1 is an HMAC-SHA1 key, immutable as keyedSHA256.
+type keyedSHA1 struct{ key []byte }
+
+func newKeyedSHA1(key []byte) keyedSHA1 { return keyedSHA1{append([]byte(nil), key...)} }
+
+func (k *keyedSHA1) sum(dst, msg []byte) []byte {
+	m := hmac.New(sha1.New, k.key)
 	m.Write(msg)
 	return m.Sum(dst)
 }
 
-// keyedSHA256 is an HMAC-SHA256 keyed once. It is stateful: callers serialize its use.
-type keyedSHA256 struct{ mac hash.Hash }
+// keyedSHA256 is an HMAC-SHA256 key. It is immutable, so goroutines share it; each sum keys a
+// fresh crypto/hmac, which the SHA instructions make cheap.
+type keyedSHA256 struct{ key []byte }
 
-func newKeyedSHA256(key []byte) keyedSHA256 { return keyedSHA256{hmac.New(sha256.New, key)} }
+func newKeyedSHA256(key []byte) keyedSHA256 { return keyedSHA256{append([]byte(nil), key...)} }
 
 func (k *keyedSHA256) sum(dst, msg []byte) []byte {
-	k.mac.Reset()
-	k.mac.Write(msg)
-	return k.mac.Sum(dst)
+	m := hmac.New(sha256.New, k.key)
+	m.Write(msg)
+	return m.Sum(dst)
 }

@@ -12,12 +12,14 @@ func sum256(b []byte) (out [sha256Size]byte) {
 	return out
 }
 
-func hmacSHA1(dst, key, msg []byte) []byte {
-	k := newHMACKey(newSHA1, key)
-	return k.sum(dst, msg)
-}
+// keyedSHA1 is an HMAC-SHA1 keyed once; sum leaves it unchanged.
+type keyedSHA1 struct{ k hmacKey }
 
-// keyedSHA256 is an HMAC-SHA256 keyed once; a copy is independent of the original.
+func newKeyedSHA1(key []byte) keyedSHA1 { return keyedSHA1{newHMACKey(newSHA1, key)} }
+
+func (k *keyedSHA1) sum(dst, msg []byte) []byte { return k.k.sum(dst, msg) }
+
+// keyedSHA256 is an HMAC-SHA256 keyed once. sum leaves it unchanged, so goroutines share it.
 type keyedSHA256 struct{ k hmacKey }
 
 func newKeyedSHA256(key []byte) keyedSHA256 { return keyedSHA256{newHMACKey(newSHA256, key)} }

@@ -81,27 +81,27 @@ var reservedQuery = []string{
 	"x-oss-signature", "x-oss-additional-headers", hdrSecurityToken,
 }
 
-func prepare(r *Request, e *endpoint) (*prepared, error) {
-	p := &prepared{bucket: r.Bucket, key: r.Key, query: r.Query, subResources: r.SubResources}
+func prepare(r *Request, e *endpoint) (prepared, error) {
+	p := prepared{bucket: r.Bucket, key: r.Key, query: r.Query, subResources: r.SubResources}
 	var err error
 	if p.method, err = validMethod(r.Method); err != nil {
-		return nil, err
+		return p, err
 	}
 	if err = validBucket(r.Bucket, r.Key, e); err != nil {
-		return nil, err
+		return p, err
 	}
 	if err = validKey(r.Key); err != nil {
-		return nil, err
+		return p, err
 	}
 	if err = validQuery(r.Query); err != nil {
-		return nil, err
+		return p, err
 	}
 	if p.headers, err = validHeaders(r.Headers); err != nil {
-		return nil, err
+		return p, err
 	}
 	for _, s := range r.SubResources {
 		if s == "" {
-			return nil, newError(CodeInvalidQuery, "empty name in SubResources")
+			return p, newError(CodeInvalidQuery, "empty name in SubResources")
 		}
 	}
 	if e.version == V4 {
@@ -179,7 +179,7 @@ func validHeaders(hs []Header) ([]header, error) {
 		if !isHTTPToken(h.Name) {
 			return nil, newError(CodeInvalidHeader, "invalid header name ", quote(h.Name), ": use letters, digits and -")
 		}
-		ln := lower(h.Name)
+		ln := lowerName(h.Name)
 		switch ln {
 		case "authorization", hdrDate, hdrSecurityToken:
 			return nil, newError(CodeInvalidHeader, "header ", quote(h.Name), " is written by the signer: leave it out")
@@ -206,6 +206,37 @@ func validHeaders(hs []Header) ([]header, error) {
 		}
 	}
 	return out, nil
+}
+
+// commonHeaders are lower-case names that requests often carry: lowerName returns these
+// strings rather than allocating a lower-case copy for every signature.
+var commonHeaders = [...]string{"content-type", "content-md5", "content-length", "content-disposition", "cache-control"}
+
+// lowerName returns the header name n in lower case.
+func lowerName(n string) string {
+	for _, c := range commonHeaders {
+		if equalLower(n, c) {
+			return c
+		}
+	}
+	return lower(n)
+}
+
+// equalLower reports whether s in ASCII lower case equals lowered.
+func equalLower(s, lowered string) bool {
+	if len(s) != len(lowered) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lowered[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // isHTTPToken reports whether s is a non-empty RFC 9110 token.

@@ -46,51 +46,24 @@ type Explanation struct {
 	Signature string
 }
 
-// Presign returns a presigned URL for r, signed at now with c (§1.5 for V1, §2.5 for V4).
+// Presign returns a presigned URL for r, signed at now with c (§1.5 for V1, §2.5 for V4). To
+// sign many requests with the same credentials, a [Signer] does the shared work once.
 func Presign(t Target, c Credentials, r Request, now time.Time) (Presigned, error) {
-	e, p, err := begin(&t, &c, &r, now)
+	s, err := NewSigner(t, c)
 	if err != nil {
 		return Presigned{}, err
 	}
-	lifetime, clamped, err := presignLifetime(e.version, r.Expires, &c, now)
-	if err != nil {
-		return Presigned{}, err
-	}
-	signedAt := now.Unix()
-	var out Presigned
-	if e.version == V1 {
-		out = presignV1(&e, &c, p, signedAt+lifetime)
-	} else {
-		out = presignV4(&e, &c, p, now, lifetime)
-	}
-	out.Expiration = time.Unix(signedAt+lifetime, 0).UTC()
-	out.Clamped = clamped
-	return out, nil
+	return s.Presign(r, now)
 }
 
 // SignHeaders signs r with an Authorization header at now (§1.4 for V1, §2.4 for V4). OSS
 // accepts the request within 15 minutes of now.
 func SignHeaders(t Target, c Credentials, r Request, now time.Time) (SignedRequest, error) {
-	e, p, err := begin(&t, &c, &r, now)
+	s, err := NewSigner(t, c)
 	if err != nil {
 		return SignedRequest{}, err
 	}
-	if e.version == V1 {
-		return signHeaderV1(&e, &c, p, now), nil
-	}
-	return signHeaderV4(&e, &c, p, now), nil
-}
-
-func begin(t *Target, c *Credentials, r *Request, now time.Time) (endpoint, *prepared, error) {
-	e, err := t.resolve()
-	if err != nil {
-		return e, nil, err
-	}
-	p, err := prepare(r, &e)
-	if err != nil {
-		return e, nil, err
-	}
-	return e, p, c.Validate(now)
+	return s.SignHeaders(r, now)
 }
 
 // presignLifetime turns the requested validity into whole seconds after now, shortened to the

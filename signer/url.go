@@ -20,8 +20,18 @@ func appendBaseURL(dst []byte, e *endpoint, bucket, key string) []byte {
 // newURL returns the request URL, with "?" and the encoded query when there is one, in a
 // buffer with room for extra more bytes; query is the URL's query part.
 func newURL(e *endpoint, p *prepared, params []queryParam, extra int) (u, query []byte) {
-	size := len(e.scheme) + 5 + 2*len(p.bucket) + len(e.host) + uriEncodedLen(p.key, e.keepSlash) + queryLen(params) + extra
-	u = appendBaseURL(make([]byte, 0, size), e, p.bucket, p.key)
+	return appendURL(make([]byte, 0, urlLen(e, p, queryLen(params))+extra), e, p, params)
+}
+
+// urlLen bounds the length of the request URL whose encoded query is qlen bytes.
+func urlLen(e *endpoint, p *prepared, qlen int) int {
+	return len(e.scheme) + 5 + 2*len(p.bucket) + len(e.host) + uriEncodedLen(p.key, e.keepSlash) + qlen
+}
+
+// appendURL appends the request URL, with "?" and the encoded query when there is one; query
+// is the URL's query part.
+func appendURL(dst []byte, e *endpoint, p *prepared, params []queryParam) (u, query []byte) {
+	u = appendBaseURL(dst, e, p.bucket, p.key)
 	if len(params) == 0 {
 		return u, nil
 	}
@@ -56,18 +66,20 @@ func appendResourcePath(dst []byte, bucket, key string, encode bool) []byte {
 }
 
 // queryParam is a query parameter whose name is already UriEncode(·, false)d, so that
-// parameters sort by encoded name; the value is encoded when appended.
+// parameters sort by encoded name; the value is encoded when appended, unless encoded says it
+// already is (the signer's own values that it encodes once per Signer or day).
 type queryParam struct {
 	name, value string
+	encoded     bool
 }
 
-// queryParams encodes the names of q and leaves room for extra parameters.
-func queryParams(q []Param, extra int) []queryParam {
-	out := make([]queryParam, len(q), len(q)+extra)
-	for i, p := range q {
-		out[i] = queryParam{URIEncode(p.Name, false), p.Value}
+// appendQueryParams appends q with encoded names to dst. Callers pass a small array of their
+// own as dst, so that the usual request's parameters live on the stack.
+func appendQueryParams(dst []queryParam, q []Param) []queryParam {
+	for _, p := range q {
+		dst = append(dst, queryParam{name: URIEncode(p.Name, false), value: p.Value})
 	}
-	return out
+	return dst
 }
 
 // sortParams orders parameters by encoded name, byte-wise.
@@ -79,7 +91,10 @@ func sortParams(ps []queryParam) {
 func queryLen(ps []queryParam) int {
 	n := 0
 	for _, p := range ps {
-		n += len(p.name) + 2 + uriEncodedLen(p.value, false)
+		n += len(p.name) + 2 + len(p.value)
+		if !p.encoded {
+			n += uriEncodedLen(p.value, false) - len(p.value)
+		}
 	}
 	return n
 }
@@ -91,7 +106,12 @@ func appendQuery(dst []byte, ps []queryParam) []byte {
 			dst = append(dst, '&')
 		}
 		dst = append(dst, p.name...)
-		if p.value != "" {
+		switch {
+		case p.value == "":
+		case p.encoded:
+			dst = append(dst, '=')
+			dst = append(dst, p.value...)
+		default:
 			dst = append(dst, '=')
 			dst = appendURIEncoded(dst, p.value, false)
 		}

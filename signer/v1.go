@@ -4,40 +4,44 @@ import "time"
 
 // presignV1 builds the presigned URL of §1.5: DateLine is the absolute Expires, the STS token
 // rides in the signed query parameter security-token.
-func presignV1(e *endpoint, c *Credentials, p *prepared, expiresUnix int64) Presigned {
+func (s *Signer) presignV1(p *prepared, expiresUnix int64) Presigned {
+	c := &s.c
 	expires := itoa(expiresUnix)
 	var token []Param
 	if c.SecurityToken != "" {
 		token = []Param{{queryTokenV1, c.SecurityToken}}
 	}
-	x := signV1(c, p, p.headers, expires, token)
+	x := s.signV1(p, p.headers, expires, token)
 
-	params := queryParams(p.query, 4)
+	var room [8]queryParam
+	params := appendQueryParams(room[:0], p.query)
 	params = append(params,
-		queryParam{"OSSAccessKeyId", c.AccessKeyID},
-		queryParam{"Expires", expires},
-		queryParam{"Signature", x.Signature})
+		queryParam{name: "OSSAccessKeyId", value: c.AccessKeyID},
+		queryParam{name: "Expires", value: expires},
+		queryParam{name: "Signature", value: x.Signature})
 	if c.SecurityToken != "" {
-		params = append(params, queryParam{queryTokenV1, c.SecurityToken})
+		params = append(params, queryParam{name: queryTokenV1, value: c.SecurityToken})
 	}
 	sortParams(params)
-	u, _ := newURL(e, p, params, 0)
+	u, _ := newURL(&s.e, p, params, 0)
 	return Presigned{Method: p.method, URL: finished(u), Headers: publicHeaders(p.headers), Explanation: x}
 }
 
 // signHeaderV1 signs in the Authorization header (§1.4). Browsers cannot set Date, so the
 // signing time travels in x-oss-date (RFC 1123), which is also the DateLine.
-func signHeaderV1(e *endpoint, c *Credentials, p *prepared, now time.Time) SignedRequest {
+func (s *Signer) signHeaderV1(p *prepared, now time.Time) SignedRequest {
+	c := &s.c
 	date := formatRFC1123(now)
 	added := []header{{hdrDate, hdrDate, date}}
 	if c.SecurityToken != "" {
 		added = append(added, header{hdrSecurityToken, hdrSecurityToken, c.SecurityToken})
 	}
 	hs := withHeaders(p.headers, added...)
-	x := signV1(c, p, hs, date, nil)
-	params := queryParams(p.query, 0)
+	x := s.signV1(p, hs, date, nil)
+	var room [8]queryParam
+	params := appendQueryParams(room[:0], p.query)
 	sortParams(params)
-	u, _ := newURL(e, p, params, 0)
+	u, _ := newURL(&s.e, p, params, 0)
 	return SignedRequest{
 		Method:      p.method,
 		URL:         finished(u),
@@ -48,9 +52,9 @@ func signHeaderV1(e *endpoint, c *Credentials, p *prepared, now time.Time) Signe
 
 // signV1 computes the string to sign and the signature of §1.1–1.3 over headers hs, with the
 // given DateLine and the request's query plus extra (signer-added) parameters.
-func signV1(c *Credentials, p *prepared, hs []header, dateLine string, extra []Param) Explanation {
+func (s *Signer) signV1(p *prepared, hs []header, dateLine string, extra []Param) Explanation {
 	sts := appendStringToSignV1(make([]byte, 0, 256), p, hs, dateLine, extra)
-	return Explanation{Version: V1, StringToSign: finished(sts), Signature: signatureV1(c.AccessKeySecret, sts)}
+	return Explanation{Version: V1, StringToSign: finished(sts), Signature: signatureV1(s.v1, sts)}
 }
 
 // appendStringToSignV1 lays out §1.1:

@@ -25,7 +25,9 @@ func TestVectorV1DateHeader(t *testing.T) {
 	hs := withHeaders(p.headers, header{hdrSecurityToken, hdrSecurityToken, "token"})
 	date := time.Date(2022, 12, 28, 10, 27, 41, 0, time.UTC).Format(http1123)
 
-	x := signV1(&Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}, p, hs, date, nil)
+	s, err := NewSigner(target, Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"})
+	require.NoError(t, err)
+	x := s.signV1(&p, hs, date, nil)
 	require.Equal(t, "GET\n\n\nWed, 28 Dec 2022 10:27:41 GMT\nx-oss-security-token:token\n"+
 		"/examplebucket/dir/a b+c.txt?response-content-disposition=attachment; filename=x.txt&x-oss-process=image/resize,w_100",
 		x.StringToSign, "stage: string to sign")

@@ -8,37 +8,31 @@ const (
 	signatureHexLen = 2 * sha256Size
 )
 
-// v4Scope holds the signing moment and the credential scope of §2.1.
-type v4Scope struct {
-	timestamp string // YYYYMMDD'T'HHMMSS'Z'
-	scope     string // date/region/product/aliyun_v4_request
-}
-
-func newV4Scope(e *endpoint, now time.Time) v4Scope {
-	ts := timestamp(now)
-	return v4Scope{timestamp: ts, scope: ts[:8] + "/" + e.region + "/" + e.product + "/" + v4Terminator}
-}
-
 // presignV4 builds the presigned URL of §2.5: the x-oss-* authentication parameters join the
 // query before it is canonicalized, and x-oss-signature is appended afterwards.
-func presignV4(e *endpoint, c *Credentials, p *prepared, now time.Time, lifetime int64) Presigned {
-	s := newV4Scope(e, now)
-	params := queryParams(p.query, 6)
+func (s *Signer) presignV4(p *prepared, now time.Time, lifetime int64) Presigned {
+	ts := timestamp(now)
+	d := s.day(ts)
+	var room [10]queryParam
+	params := appendQueryParams(room[:0], p.query)
 	params = append(params,
-		queryParam{"x-oss-signature-version", algorithmV4},
-		queryParam{"x-oss-credential", c.AccessKeyID + "/" + s.scope},
-		queryParam{"x-oss-date", s.timestamp},
-		queryParam{"x-oss-expires", itoa(lifetime)})
+		queryParam{name: "x-oss-signature-version", value: algorithmV4},
+		queryParam{name: "x-oss-credential", value: d.credentialQuery, encoded: true},
+		queryParam{name: "x-oss-date", value: ts},
+		queryParam{name: "x-oss-expires", value: itoa(lifetime)})
 	if len(p.additional) > 0 {
-		params = append(params, queryParam{"x-oss-additional-headers", join(p.additional, ';')})
+		params = append(params, queryParam{name: "x-oss-additional-headers", value: join(p.additional, ';')})
 	}
-	if c.SecurityToken != "" {
-		params = append(params, queryParam{hdrSecurityToken, c.SecurityToken})
+	if s.c.SecurityToken != "" {
+		params = append(params, queryParam{name: hdrSecurityToken, value: s.tokenQuery, encoded: true})
 	}
 	sortParams(params)
+	// The URL leaves room for its signature; the canonical request, string to sign and
+	// signature follow in the same buffer (newV4Buffer).
 	const sigParam = "&x-oss-signature="
-	u, query := newURL(e, p, params, len(sigParam)+signatureHexLen)
-	x := signV4(e, c, p, s, p.headers, query)
+	gap := len(sigParam) + signatureHexLen
+	u, query, rest := newV4Buffer(&s.e, p, params, gap, d, p.headers, 0)
+	x := s.signV4(rest, p, ts, d, p.headers, query)
 	u = append(u, sigParam...)
 	u = append(u, x.Signature...)
 	return Presigned{Method: p.method, URL: finished(u), Headers: publicHeaders(p.headers), Explanation: x}
@@ -46,58 +40,80 @@ func presignV4(e *endpoint, c *Credentials, p *prepared, now time.Time, lifetime
 
 // signHeaderV4 signs in the Authorization header (§2.4), adding x-oss-date,
 // x-oss-content-sha256 and, for STS, x-oss-security-token to the signed headers.
-func signHeaderV4(e *endpoint, c *Credentials, p *prepared, now time.Time) SignedRequest {
-	s := newV4Scope(e, now)
-	added := []header{{hdrDate, hdrDate, s.timestamp}}
+func (s *Signer) signHeaderV4(p *prepared, now time.Time) SignedRequest {
+	ts := timestamp(now)
+	d := s.day(ts)
+	added := []header{{hdrDate, hdrDate, ts}}
 	if findHeader(p.headers, hdrContentSHA256) == nil {
 		added = append(added, header{hdrContentSHA256, hdrContentSHA256, unsignedPayload})
 	}
-	if c.SecurityToken != "" {
-		added = append(added, header{hdrSecurityToken, hdrSecurityToken, c.SecurityToken})
+	if s.c.SecurityToken != "" {
+		added = append(added, header{hdrSecurityToken, hdrSecurityToken, s.c.SecurityToken})
 	}
 	hs := withHeaders(p.headers, added...)
-	params := queryParams(p.query, 0)
+	var room [8]queryParam
+	params := appendQueryParams(room[:0], p.query)
 	sortParams(params)
-	u, query := newURL(e, p, params, 0)
-	x := signV4(e, c, p, s, hs, query)
+	additional := join(p.additional, ';')
+	authLen := len(algorithmV4+" Credential=") + len(d.credential) + len(",AdditionalHeaders=") + len(additional) + len(",Signature=") + signatureHexLen
+	u, query, rest := newV4Buffer(&s.e, p, params, 0, d, hs, authLen)
+	x := s.signV4(rest[:0:cap(rest)-authLen], p, ts, d, hs, query)
 
-	auth := make([]byte, 0, 160)
+	auth := rest[cap(rest)-authLen : cap(rest)-authLen]
 	auth = append(auth, algorithmV4+" Credential="...)
-	auth = append(auth, c.AccessKeyID...)
-	auth = append(auth, '/')
-	auth = append(auth, s.scope...)
-	if len(p.additional) > 0 {
+	auth = append(auth, d.credential...)
+	if additional != "" {
 		auth = append(auth, ",AdditionalHeaders="...)
-		auth = append(auth, join(p.additional, ';')...)
+		auth = append(auth, additional...)
 	}
 	auth = append(auth, ",Signature="...)
 	auth = append(auth, x.Signature...)
 	return SignedRequest{
 		Method:      p.method,
 		URL:         finished(u),
-		Headers:     publicHeaders(hs, Header{hdrAuthorization, string(auth)}),
+		Headers:     publicHeaders(hs, Header{hdrAuthorization, finished(auth)}),
 		Explanation: x,
 	}
 }
 
+// newV4Buffer allocates the one buffer a V4 signature's strings share: u is the request URL
+// with room for extra more bytes, query its query part, and rest the empty remainder, with
+// room for the canonical request over headers hs, the string to sign, the signature and tail
+// more bytes. The strings taken from the buffer are never written again (finished), so they
+// may share it.
+func newV4Buffer(e *endpoint, p *prepared, params []queryParam, extra int, d *v4Day, hs []header, tail int) (u, query, rest []byte) {
+	qlen := queryLen(params)
+	additional := 0
+	for _, a := range p.additional {
+		additional += len(a) + 1
+	}
+	canonical := len(p.method) + 4 + len(p.bucket) + 3*len(p.key) + qlen + headersLen(hs) +
+		len("host:.\n") + len(p.bucket) + len(e.host) + 2 + additional + len(unsignedPayload)
+	toSign := len(algorithmV4) + len("YYYYMMDDTHHMMSSZ") + len(d.scope) + 3 + signatureHexLen
+	size := urlLen(e, p, qlen) + extra + canonical + toSign + signatureHexLen + tail
+	u, query = appendURL(make([]byte, 0, size), e, p, params)
+	end := len(u) + extra
+	return u, query, u[end:end]
+}
+
 // signV4 computes the canonical request, string to sign and signature of §2.2–2.3 from
-// headers hs and the canonical query.
-func signV4(e *endpoint, c *Credentials, p *prepared, s v4Scope, hs []header, query []byte) Explanation {
-	cr := appendCanonicalRequestV4(make([]byte, 0, 128+len(p.key)*3+len(query)+headersLen(hs)), e, p, hs, query)
+// headers hs and the canonical query, at timestamp ts of day d, appending them to buf.
+func (s *Signer) signV4(buf []byte, p *prepared, ts string, d *v4Day, hs []header, query []byte) Explanation {
+	cr := appendCanonicalRequestV4(buf, &s.e, p, hs, query)
 	hashed := sum256(cr)
 
-	sts := make([]byte, 0, len(algorithmV4)+len(s.timestamp)+len(s.scope)+3+2*sha256Size)
+	sts := cr[len(cr):]
 	sts = append(sts, algorithmV4+"\n"...)
-	sts = append(sts, s.timestamp...)
+	sts = append(sts, ts...)
 	sts = append(sts, '\n')
-	sts = append(sts, s.scope...)
+	sts = append(sts, d.scope...)
 	sts = append(sts, '\n')
 	sts = appendHex(sts, hashed[:])
 
-	mac := v4Signature(c.AccessKeySecret, s.timestamp[:8], e.region, e.product, sts)
-	var sig [signatureHexLen]byte
-	appendHex(sig[:0], mac[:])
-	return Explanation{Version: V4, CanonicalRequest: finished(cr), StringToSign: finished(sts), Signature: string(sig[:])}
+	var mac [sha256Size]byte
+	d.mac.sum(mac[:0], sts)
+	sig := appendHex(sts[len(sts):], mac[:])
+	return Explanation{Version: V4, CanonicalRequest: finished(cr), StringToSign: finished(sts), Signature: finished(sig)}
 }
 
 // appendCanonicalRequestV4 lays out the canonical request of §2.2:

@@ -13,7 +13,33 @@ import (
 // The fast path writes and reads its numbers without strconv; they must read as strconv's.
 func TestFastPathDecimal(t *testing.T) {
 	for _, n := range []int64{0, 7, 10, 1702781677000, -1, -1702781677000, math.MaxInt64, math.MinInt64} {
-		assert.Equal(t, strconv.FormatInt(n, 10), decimal(n))
+		w := resultWriter{record: true}
+		w.int(n)
+		assert.Equal(t, []string{strconv.FormatInt(n, 10)}, w.strings())
+	}
+}
+
+// Results are NUL-separated; the syscall/js path also keeps fields that contain a NUL apart,
+// and empty fields count.
+func TestFastPathResultWriter(t *testing.T) {
+	cases := []struct {
+		name   string
+		fields []string
+		bytes  string
+	}{
+		{"one", []string{"https://b.example/k"}, "https://b.example/k"},
+		{"empty fields", []string{"", "a", ""}, "\x00a\x00"},
+		{"a field with a NUL", []string{"a\x00b", "c"}, "a\x00b\x00c"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := resultWriter{record: true}
+			for _, f := range c.fields {
+				w.add(f)
+			}
+			assert.Equal(t, c.bytes, string(w.b))
+			assert.Equal(t, c.fields, w.strings())
+		})
 	}
 }
 
@@ -34,7 +60,7 @@ func TestFastPathFieldReaderAtoi(t *testing.T) {
 	}
 }
 
-func TestFastPathNulTerminated(t *testing.T) {
+func TestFastPathNULTerminated(t *testing.T) {
 	cases := []struct {
 		in   string
 		want []string
@@ -46,6 +72,6 @@ func TestFastPathNulTerminated(t *testing.T) {
 		{"\x00\x00", []string{"", ""}},
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.want, nulTerminated(c.in), "%q", c.in)
+		assert.Equal(t, c.want, appendNULTerminated(nil, c.in), "%q", c.in)
 	}
 }

@@ -60,7 +60,8 @@ func newClient(args []js.Value) any {
 		Version:     signer.Version(str(cfg, "signatureVersion")),
 		EncodeSlash: cfg.Get("slashSafe").Type() == js.TypeBoolean && !cfg.Get("slashSafe").Bool(),
 	}
-	if err := t.Validate(); err != nil {
+	s, err := signer.NewSigner(t, signer.Credentials{})
+	if err != nil {
 		return errorValue(err)
 	}
 	var margin time.Duration
@@ -68,7 +69,7 @@ func newClient(args []js.Value) any {
 		margin = time.Duration(m.Float()) * time.Millisecond
 	}
 	nextClientID++
-	clients[nextClientID] = &client{target: t, margin: margin}
+	clients[nextClientID] = &client{signer: s, encodeSlash: t.EncodeSlash, margin: margin}
 	return object("id", nextClientID)
 }
 
@@ -104,7 +105,7 @@ func setCredentials(args []js.Value) any {
 	if err != nil {
 		return errorValue(err)
 	}
-	c.creds, c.obtainedAt = creds, now
+	c.creds, c.obtainedAt, c.signer = creds, now, c.signer.WithCredentials(creds)
 	return object("expiration", timeToMs(creds.Expiration), "refreshAt", timeToMs(creds.RefreshAt(now, c.margin)))
 }
 
@@ -156,10 +157,11 @@ func signJS(args []js.Value) any {
 	for i := range fields {
 		fields[i] = in.Index(i).String()
 	}
-	out, err := signFields(int32(args[0].Int()), int32(args[1].Int()), msToTime(args[2].Float()), fields)
-	if err != nil {
+	w := resultWriter{record: true}
+	if err := signFields(int32(args[0].Int()), int32(args[1].Int()), msToTime(args[2].Float()), fields, &w); err != nil {
 		return errorValue(err)
 	}
+	out := w.strings()
 	list := make([]any, len(out))
 	for i, f := range out {
 		list[i] = f

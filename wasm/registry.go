@@ -11,10 +11,13 @@ import (
 // client is one JS Client's state: where it signs for and with which credentials. Each
 // createClient gets its own, so clients sharing the module never see each other's keys.
 type client struct {
-	target     signer.Target
-	creds      signer.Credentials
-	obtainedAt time.Time
-	margin     time.Duration
+	// signer signs for the client's target with creds. It is replaced with them, so the
+	// signing keys it derives live no longer than the credentials.
+	signer      *signer.Signer
+	encodeSlash bool // the target's EncodeSlash, which a request may override
+	creds       signer.Credentials
+	obtainedAt  time.Time
+	margin      time.Duration
 }
 
 // clients maps the ids handed to JS to their state. The module is single-threaded: JS calls

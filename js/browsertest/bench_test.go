@@ -15,10 +15,12 @@ import (
 // BenchmarkChromiumSigning measures µs per call in the shared headless Chromium: V4 and V1
 // signatureUrl, signRequest V4 and postObjectFields V4 (and ossign's syscall/js path), next to
 // ali-oss's equivalents (signatureUrlV4, signatureUrl, authorizationV4, signPostObjectPolicyV4).
-// After a warm-up round, 5 rounds of 4,000 calls per operation alternate between the two pages
-// (20,000 calls each); each metric is the median round. Run with -benchtime=1x.
+// After 3 warm-up rounds (V8 first runs wasm functions as baseline code and optimizes the hot
+// ones in the background: the first thousands of calls run partly unoptimized), 5 rounds of
+// 4,000 calls per operation alternate between the two pages (20,000 calls each); each metric
+// is the median round. Run with -benchtime=1x.
 func BenchmarkChromiumSigning(b *testing.B) {
-	const rounds, calls = 5, 4000
+	const warmups, rounds, calls = 3, 5, 4000
 	libs := []struct {
 		name, path string
 		ops        []string
@@ -29,8 +31,10 @@ func BenchmarkChromiumSigning(b *testing.B) {
 	tabs := make([]context.Context, len(libs))
 	for i, l := range libs {
 		tabs[i] = openPageFor(b, l.path, 10*time.Minute)
-		for _, op := range l.ops { // warm-up: engine tier-up, the Go heap growing to size
-			evalJSON[float64](b, tabs[i], "return bench('"+op+"', "+strconv.Itoa(calls)+");")
+		for range warmups { // engine tier-up, the Go heap growing to size
+			for _, op := range l.ops {
+				evalJSON[float64](b, tabs[i], "return bench('"+op+"', "+strconv.Itoa(calls)+");")
+			}
 		}
 	}
 	results := map[string][]float64{}

@@ -151,7 +151,8 @@ export class Client {
 
   /** Presigned URL, synchronously (ali-oss's signatureUrl options). */
   signatureUrl(key, opts) {
-    return this.presign(key, opts).url;
+    this.credentials.poke();
+    return this.module.presignURL(this.id, this.now(), requestFields(presignRequest(this.bucket, key, opts)));
   }
 
   /** Presigned URL with the headers to send, its expiry and whether it was clamped. */

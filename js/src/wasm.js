@@ -86,6 +86,9 @@ async function instantiateResponse(response, imports, where) {
 
 const NUL = '\0';
 
+/** The fast path's operation that returns a presigned URL alone (wasm/fastpath.go). */
+const OP_PRESIGN_URL = 5;
+
 /** The loaded module: the syscall/js API for setup calls and the export fast path for signing. */
 export class WasmModule {
   constructor(api, exports) {
@@ -105,26 +108,46 @@ export class WasmModule {
   }
 
   /**
-   * Signs through the fast path: fields go in NUL-separated, the result comes out the same way.
-   * @param {number} op 1 presign, 2 header signing
+   * Signs through the fast path: fields go in NUL-terminated, the result comes out
+   * NUL-separated. A field containing a NUL itself takes the syscall/js path.
+   * @param {number} op 1 presign, 2 header signing, 3 PostObject conditions, 4 PostObject
+   *   signature, 5 presigned URL alone
    * @param {number} client client id
    * @param {number} nowMs signing time
    * @param {string[]} fields request fields (see wasm/fastpath.go)
    * @returns {string[]} result fields
    */
   sign(op, client, nowMs, fields) {
-    if (fields.some((f) => f.includes(NUL))) return this.signSlow(op, client, nowMs, fields);
-    const text = fields.join(NUL) + NUL;
+    const n = this.signInto(op, client, nowMs, fields);
+    if (n === 0) return this.signSlow(op, client, nowMs, fields);
+    return this.result(n).split(NUL);
+  }
+
+  /** The presigned URL alone: one result field, nothing to split. */
+  presignURL(client, nowMs, fields) {
+    const n = this.signInto(OP_PRESIGN_URL, client, nowMs, fields);
+    if (n === 0) return this.signSlow(OP_PRESIGN_URL, client, nowMs, fields)[0];
+    return this.result(n);
+  }
+
+  /** Writes the fields into the module and signs: the result's length (negative: an error; 0: a field holds a NUL). */
+  signInto(op, client, nowMs, fields) {
+    const text = fields.length === 0 ? '' : fields.join(NUL) + NUL;
     const x = this.exports;
     if (text.length * 3 > this.capacity) {
       this.capacity = Math.max(text.length * 3, 16384);
       x.ossign_reserve(this.capacity);
     }
     const { written } = this.encoder.encodeInto(text, this.bytes(x.ossign_buffer(), this.capacity));
-    const n = x.ossign_sign(op, client, nowMs, written);
-    const out = this.decoder.decode(this.bytes(x.ossign_buffer(), Math.abs(n))).split(NUL);
-    if (n < 0) throw new OssignError(out[0], out[1]);
-    return out;
+    return x.ossign_sign(op, client, nowMs, written, fields.length);
+  }
+
+  /** Reads a result of n bytes; a failure (n < 0) becomes a thrown OssignError. */
+  result(n) {
+    const text = this.decoder.decode(this.bytes(this.exports.ossign_buffer(), Math.abs(n)));
+    if (n > 0) return text;
+    const [code, message] = text.split(NUL);
+    throw new OssignError(code, message);
   }
 
   /** The same signing through syscall/js: slower, but any string goes. */

@@ -56,18 +56,18 @@ async function ours(c, version) {
 }
 
 /** An ali-oss client; its advice to configure refreshSTSToken (a warning per client) is muted. */
-function aliClient(token) {
+function aliClient(options) {
   const warn = console.warn;
   console.warn = () => {};
   try {
-    return new OSS({ accessKeyId: 'ak', accessKeySecret: 'sk', stsToken: token, region: 'oss-cn-hangzhou', bucket: 'examplebucket', secure: true });
+    return new OSS({ accessKeyId: 'ak', accessKeySecret: 'sk', region: 'oss-cn-hangzhou', bucket: 'examplebucket', secure: true, ...options });
   } finally {
     console.warn = warn;
   }
 }
 
 function theirs(c, version) {
-  const client = aliClient(c.token);
+  const client = aliClient({ stsToken: c.token });
   return atTime(c.now, () => {
     if (version === 'v1') {
       const opts = { method: c.method, expires: c.expires, subResource: c.subResource, process: c.process, response: c.response, trafficLimit: c.trafficLimit };
@@ -95,3 +95,37 @@ for (const version of ['v1', 'v4']) {
     }
   });
 }
+
+test('clients kept through credential rotations and UTC days sign V4 URLs as ali-oss', async () => {
+  const r = rng(SEED - 1);
+  const midnight = Date.UTC(2024, 1, 29);
+  const moments = [midnight - 1000, midnight, midnight + 43200e3, midnight + 86400e3 - 1, midnight + 86400e3, midnight - 172800e3];
+  let now = midnight;
+  const clients = [];
+  for (const region of ['oss-cn-hangzhou', 'oss-ap-southeast-1']) {
+    const entry = { region, serial: 0 };
+    entry.credentials = async () => {
+      entry.serial++;
+      entry.current = { AccessKeyId: `STS.${region}.${entry.serial}`, AccessKeySecret: text(r, NAME_CHARS, 8, 30), SecurityToken: `tok+/=${entry.serial}`, Expiration: '2100-01-01T00:00:00Z' };
+      return entry.current;
+    };
+    entry.client = await ossign.createClient({ wasmModule, region, bucket: 'examplebucket', now: () => now, credentials: entry.credentials });
+    clients.push(entry);
+  }
+  try {
+    for (let i = 0; i < 80; i++) {
+      const entry = pick(r, clients);
+      if (r() < 0.2) await entry.client.refreshCredentials();
+      now = pick(r, moments);
+      const key = randomKey(r, 'v4');
+      const ours = normalized(entry.client.signatureUrl(key, { method: 'GET', expires: 600 }));
+      const c = entry.current;
+      const ali = aliClient({ accessKeyId: c.AccessKeyId, accessKeySecret: c.AccessKeySecret, stsToken: c.SecurityToken, region: entry.region });
+      const theirs = normalized(await atTime(now, () => ali.signatureUrlV4('GET', 600, {}, key)));
+      assert.deepEqual(ours, theirs, `step ${i}: ${entry.region}, credentials #${entry.serial}, ${new Date(now).toISOString()}, key ${JSON.stringify(key)}`);
+    }
+    assert.ok(clients.every((e) => e.serial > 3), 'both clients rotated their credentials');
+  } finally {
+    for (const e of clients) e.client.close();
+  }
+});
