@@ -112,7 +112,7 @@ func (s *store) joined(bucketName string, old *objectMeta, body *staged) (*stage
 		return body, nil
 	}
 	defer body.discard()
-	_, prev, err := s.open(bucketName, old.Key)
+	cur, prev, err := s.open(bucketName, old.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -122,5 +122,5 @@ func (s *store) joined(bucketName string, old *objectMeta, body *staged) (*stage
 		return nil, err
 	}
 	defer added.Close()
-	return stage(s.tmpDir, io.MultiReader(prev, added), maxObjectSize)
+	return stage(s.tmpDir, io.MultiReader(prev.section(0, cur.Size), added), maxObjectSize)
 }

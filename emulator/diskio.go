@@ -21,6 +21,19 @@ const maxObjectSize = 5 << 30
 // initial and final inversion OSS uses).
 var crcTable = crc64.MakeTable(crc64.ECMA)
 
+// crashHook, when set, is called with the name of each step of a write that a crash could
+// interrupt, in the order the steps happen. The crash-safety test sets it (through
+// export_test.go) in a child process to kill that process at each step in turn; it is nil
+// otherwise.
+var crashHook func(step string)
+
+// crashPoint marks a step of a write (see crashHook).
+func crashPoint(step string) {
+	if crashHook != nil {
+		crashHook(step)
+	}
+}
+
 // staged is a file written under the data directory's tmp folder and synced to disk, with the
 // digests of its bytes. Nobody can see it until it is renamed into place.
 type staged struct {
@@ -69,6 +82,7 @@ func stage(tmpDir string, r io.Reader, limit int64) (*staged, error) {
 	src := &trackingReader{r: io.LimitReader(r, limit+1)}
 	n, err := io.Copy(io.MultiWriter(f, md, crc), src)
 	if err == nil {
+		crashPoint("stage: written")
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -96,6 +110,7 @@ func commitFile(tmpPath, finalPath string) error {
 	if err := os.Rename(tmpPath, finalPath); err != nil {
 		return err
 	}
+	crashPoint("commit: renamed")
 	return syncDir(filepath.Dir(finalPath))
 }
 
@@ -111,6 +126,7 @@ func writeJSONAtomic(tmpDir, path string, v any) error {
 	}
 	_, err = f.Write(data)
 	if err == nil {
+		crashPoint("json: written")
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

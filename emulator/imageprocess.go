@@ -225,7 +225,7 @@ func (c *call) processObject() error {
 	if err != nil {
 		return err
 	}
-	out, err := processImage(f, m.Size, chain)
+	out, err := processImage(f.section(0, m.Size), m.Size, chain)
 	f.Close()
 	if err != nil {
 		return err
