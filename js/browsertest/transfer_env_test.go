@@ -37,6 +37,8 @@ type transferEnv struct {
 	base string
 	// credentialCalls counts /creds requests.
 	credentialCalls atomic.Int64
+	// routes are this environment's routes on the page server (under base).
+	routes *http.ServeMux
 }
 
 var envCount atomic.Int64
@@ -60,10 +62,9 @@ func newTransferEnv(t testing.TB, adjust ...func(*emulator.Config)) *transferEnv
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Close() })
 	id := strconv.FormatInt(envCount.Add(1), 10)
-	env := &transferEnv{t: t, emu: emu, srv: srv, logs: logs, base: serverURL + "/env/" + id}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/creds", env.serveCredentials)
-	envRoutes.Store(id, mux)
+	env := &transferEnv{t: t, emu: emu, srv: srv, logs: logs, base: serverURL + "/env/" + id, routes: http.NewServeMux()}
+	env.routes.HandleFunc("/creds", env.serveCredentials)
+	envRoutes.Store(id, env.routes)
 	t.Cleanup(func() { envRoutes.Delete(id) })
 	return env
 }
