@@ -25,7 +25,7 @@ func (c *call) appendObject() error {
 	if err != nil || pos < 0 {
 		return errInvalidArgument("position must be a non-negative integer.", "position", q.Get("position"))
 	}
-	acl, err := parseObjectACL(c.r.Header.Get("x-oss-object-acl"))
+	acl, err := c.objectACL(c.r.Header.Get("x-oss-object-acl"), c.key)
 	if err != nil {
 		return err
 	}

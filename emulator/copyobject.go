@@ -25,7 +25,7 @@ func (c *call) copyObject() error {
 	if err != nil {
 		return err
 	}
-	acl, err := parseObjectACL(c.r.Header.Get("x-oss-object-acl"))
+	acl, err := c.objectACL(c.r.Header.Get("x-oss-object-acl"), c.key)
 	if err != nil {
 		return err
 	}

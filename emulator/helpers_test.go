@@ -86,12 +86,15 @@ func newEnv(t testing.TB, adjust ...func(*emulator.Config)) *env {
 }
 
 // endpointClient is an HTTP client that sends every request, whatever its host, to the OSS
-// endpoint (http://127.0.0.1:port).
+// endpoint (http://127.0.0.1:port), and answers a redirect with the redirect itself.
 func endpointClient(endpoint string) *http.Client {
 	addr := strings.TrimPrefix(endpoint, "http://")
-	return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, network, addr)
-	}}}
+	return &http.Client{
+		Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 // sdkClient returns an official SDK v2 client for the emulator at endpoint (path-style, since

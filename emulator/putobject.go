@@ -61,7 +61,7 @@ func (c *call) objectAttributes() (uploadSpec, error) {
 	if spec.forbid && c.e.store.exists(c.bucket, c.key) {
 		return spec, errFileAlreadyExists()
 	}
-	if spec.acl, err = parseObjectACL(c.r.Header.Get("x-oss-object-acl")); err != nil {
+	if spec.acl, err = c.objectACL(c.r.Header.Get("x-oss-object-acl"), c.key); err != nil {
 		return spec, err
 	}
 	spec.headers, spec.meta, err = uploadAttributes(c.r.Header, c.key)
