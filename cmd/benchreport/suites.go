@@ -51,6 +51,7 @@ var suites = []suite{
 	{title: "Go signer compiled to wasm, run by Node (3 runs, medians)", wasmGo: true, prefix: "wasm:",
 		args: []string{"test", "-run", "^$", "-bench", "Presign|SignHeader|PostPolicy|CRC64", "-benchmem", "-benchtime", "500ms", "-count", "3", "./signer"}},
 	{title: "vending: GET /sts at cache hit", args: []string{"test", "-run", "^$", "-bench", "VendingCacheHit", "-benchtime", "20000x", "./vending"}},
+	{title: "emulator: CompleteMultipartUpload (5 completions, 3 runs, medians)", args: []string{"test", "-run", "^$", "-bench", "CompleteMultipartUpload", "-benchtime", "5x", "-count", "3", "./emulator"}},
 	{title: "headless Chromium: signing, start-up, uploads", args: []string{"test", "-run", "^$", "-bench", "Chromium", "-benchtime", "1x", "-timeout", "30m", "./js/browsertest"}},
 }
 

@@ -12,9 +12,10 @@ import (
 // BenchmarkChromiumTransfers measures upload throughput from Chromium to the emulator on
 // loopback, MB/s for 64 MB: a plain fetch PUT of a presigned URL (the ceiling), the same
 // multipart protocol with bare fetches (the server's side of multipart), ossign's put (one
-// XHR, CRC-64 checked) and multipartUpload, and ali-oss's multipartUpload with the same part
-// size and parallelism, interleaved, median of 3 rounds; and the wasm module's CRC-64 in
-// MB/s, from memory and read from a Blob. Run with -benchtime=1x (./build.sh bench does).
+// XHR, CRC-64 checked) and multipartUpload (with and without its CRC-64 check), and ali-oss's
+// multipartUpload with the same part size and parallelism, interleaved, median of 3 rounds;
+// and the wasm module's CRC-64 in MB/s, from memory and read from a Blob. Run with
+// -benchtime=1x (./build.sh bench does).
 func BenchmarkChromiumTransfers(b *testing.B) {
 	const size, partSize, parallel, rounds = 64 << 20, 8 << 20, 4, 3
 	env := newTransferEnv(b)
@@ -26,6 +27,7 @@ func BenchmarkChromiumTransfers(b *testing.B) {
 		{"fetch-multipart", "runs.fetchMultipart(" + args + ")"},
 		{"ossign-put", "runs.put()"},
 		{"ossign-multipart", "runs.multipart(" + args + ")"},
+		{"ossign-multipart-nocrc", "runs.multipartNoCRC(" + args + ")"},
 		{"ali-oss-multipart", "runs.aliMultipart(" + args + ")"},
 	}
 	rates := map[string][]float64{}
