@@ -33,7 +33,7 @@ func (c *call) appendObject() error {
 	if err != nil {
 		return err
 	}
-	body, err := c.stageBody()
+	body, err := c.stageBody(synced)
 	if err != nil {
 		return err
 	}
@@ -122,5 +122,5 @@ func (s *store) joined(bucketName string, old *objectMeta, body *staged) (*stage
 		return nil, err
 	}
 	defer added.Close()
-	return stage(s.tmpDir, io.MultiReader(prev.section(0, cur.Size), added), maxObjectSize)
+	return stage(s.tmpDir, io.MultiReader(prev.section(0, cur.Size), added), maxObjectSize, synced)
 }

@@ -80,7 +80,7 @@ func (c *call) uploadPartCopy() error {
 			return err
 		}
 	}
-	st, err := stage(c.e.store.tmpDir, f.section(start, length), maxObjectSize)
+	st, err := stage(c.e.store.tmpDir, f.section(start, length), maxObjectSize, cached)
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,21 @@ func (t *trackingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// durability says whether a write waits for the disk before it returns. Either way a write
+// is published by an atomic rename, so a process that is killed leaves it whole or absent;
+// durability is about a machine that loses power.
+type durability bool
+
+const (
+	// synced writes are on disk when they return: an object's bytes and metadata, before the
+	// object is published.
+	synced durability = true
+	// cached writes are left to the kernel to write: a part's, which CompleteMultipartUpload
+	// syncs before it publishes the object made of them (a part is often uploaded while the
+	// next ones are, and the disk is spared one flush per part).
+	cached durability = false
+)
+
 // copyBuffers hold the buffers stage copies through: 1 MiB reads and writes take a
 // thirty-second of the system calls of io.Copy's 32 KiB, which shows when the CPU is shared.
 var copyBuffers = sync.Pool{New: func() any {
@@ -78,9 +93,10 @@ var copyBuffers = sync.Pool{New: func() any {
 	return &b
 }}
 
-// stage copies r (at most limit bytes) into a new synced file in tmpDir, computing its size,
-// MD5 and CRC-64. More than limit bytes is EntityTooLarge; a failure of r is a *readError.
-func stage(tmpDir string, r io.Reader, limit int64) (*staged, error) {
+// stage copies r (at most limit bytes) into a new file in tmpDir (synced if d says so),
+// computing its size, MD5 and CRC-64. More than limit bytes is EntityTooLarge; a failure of r
+// is a *readError.
+func stage(tmpDir string, r io.Reader, limit int64, d durability) (*staged, error) {
 	f, err := os.CreateTemp(tmpDir, "stage-*")
 	if err != nil {
 		return nil, err
@@ -93,7 +109,7 @@ func stage(tmpDir string, r io.Reader, limit int64) (*staged, error) {
 	copyBuffers.Put(buf)
 	if err == nil {
 		crashPoint("stage: written")
-		err = f.Sync()
+		err = d.sync(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -114,18 +130,30 @@ func stage(tmpDir string, r io.Reader, limit int64) (*staged, error) {
 	return st, nil
 }
 
-// commitFile renames a synced file into place and syncs the directory, so that after a crash
-// the file is either wholly there or not at all.
-func commitFile(tmpPath, finalPath string) error {
+// commitFile renames a file into place and (synced) syncs the directory, so that after a
+// crash the file is either wholly there or not at all.
+func commitFile(tmpPath, finalPath string, d durability) error {
 	if err := os.Rename(tmpPath, finalPath); err != nil {
 		return err
 	}
 	crashPoint("commit: renamed")
+	if d == cached {
+		return nil
+	}
 	return syncDir(filepath.Dir(finalPath))
 }
 
-// writeJSONAtomic writes v as JSON to path through a synced temporary file in tmpDir.
-func writeJSONAtomic(tmpDir, path string, v any) error {
+// sync flushes f to disk when d is synced.
+func (d durability) sync(f *os.File) error {
+	if d == cached {
+		return nil
+	}
+	return f.Sync()
+}
+
+// writeJSONAtomic writes v as JSON to path through a temporary file in tmpDir, synced if d
+// says so.
+func writeJSONAtomic(tmpDir, path string, v any, d durability) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -137,18 +165,40 @@ func writeJSONAtomic(tmpDir, path string, v any) error {
 	_, err = f.Write(data)
 	if err == nil {
 		crashPoint("json: written")
-		err = f.Sync()
+		err = d.sync(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = commitFile(f.Name(), path)
+		err = commitFile(f.Name(), path, d)
 	}
 	if err != nil {
 		os.Remove(f.Name())
 	}
 	return err
+}
+
+// syncFiles flushes the files at paths to disk, several at a time.
+func syncFiles(paths []string) error {
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 8)
+	for i, path := range paths {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			f, err := os.Open(path)
+			if err == nil {
+				err = f.Sync()
+				f.Close()
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // removeSynced removes path and syncs its directory.

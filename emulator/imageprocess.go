@@ -230,7 +230,7 @@ func (c *call) processObject() error {
 	if err != nil {
 		return err
 	}
-	st, err := stage(c.e.store.tmpDir, bytes.NewReader(out.body), maxObjectSize)
+	st, err := stage(c.e.store.tmpDir, bytes.NewReader(out.body), maxObjectSize, synced)
 	if err != nil {
 		return err
 	}

@@ -112,7 +112,13 @@ func (s *store) loadUpload(u *upload) error {
 		u.parts[p.Number] = &p
 	}
 	referenced := map[string]bool{"upload.json": true}
-	for _, p := range u.parts {
+	for n, p := range u.parts {
+		// Parts are written without waiting for the disk: after a power loss, a part whose
+		// file did not make it whole is dropped (ListParts no longer shows it).
+		if info, err := os.Stat(filepath.Join(u.dir, p.File)); err != nil || info.Size() != p.Size {
+			delete(u.parts, n)
+			continue
+		}
 		referenced[p.File], referenced[partMetaName(p.Number)] = true, true
 	}
 	for _, f := range files {
@@ -140,7 +146,7 @@ func (s *store) initiate(bucketName, key string, spec uploadSpec, now time.Time)
 		return nil, err
 	}
 	crashPoint("initiate: folder made")
-	if err := writeJSONAtomic(s.tmpDir, filepath.Join(u.dir, "upload.json"), u); err != nil {
+	if err := writeJSONAtomic(s.tmpDir, filepath.Join(u.dir, "upload.json"), u, synced); err != nil {
 		os.RemoveAll(u.dir)
 		return nil, err
 	}
@@ -173,12 +179,12 @@ func (s *store) putPart(u *upload, n int, st *staged, now time.Time) (*partMeta,
 		Number: n, File: fmt.Sprintf("%d-%s.part", n, randomHex(8)), Size: st.size,
 		ETag: strings.ToUpper(hex.EncodeToString(st.md5[:])), CRC64: st.crc, LastModified: now,
 	}
-	if err := commitFile(st.path, filepath.Join(u.dir, p.File)); err != nil {
+	if err := commitFile(st.path, filepath.Join(u.dir, p.File), cached); err != nil {
 		st.discard()
 		return nil, err
 	}
 	crashPoint("part: file committed")
-	if err := writeJSONAtomic(s.tmpDir, filepath.Join(u.dir, partMetaName(n)), p); err != nil {
+	if err := writeJSONAtomic(s.tmpDir, filepath.Join(u.dir, partMetaName(n)), p, cached); err != nil {
 		os.Remove(filepath.Join(u.dir, p.File))
 		return nil, err
 	}
@@ -257,11 +263,17 @@ func (s *store) complete(u *upload, refs []partRef, all, forbidOverwrite bool, n
 	return m, nil
 }
 
-// linkParts hard-links the parts' files to new blobs of b, and syncs b's blobs folder.
+// linkParts syncs the parts' files (UploadPart leaves them to the kernel), hard-links them to
+// new blobs of b and syncs b's blobs folder.
 func (u *upload) linkParts(b *bucket, parts []*partMeta) ([]segment, error) {
 	files := make([]segment, len(parts))
+	paths := make([]string, len(parts))
 	for i, p := range parts {
-		files[i] = segment{Blob: filepath.Join(u.dir, p.File), Size: p.Size}
+		paths[i] = filepath.Join(u.dir, p.File)
+		files[i] = segment{Blob: paths[i], Size: p.Size}
+	}
+	if err := syncFiles(paths); err != nil {
+		return nil, err
 	}
 	return b.linkBlobs(files, "complete: part linked")
 }

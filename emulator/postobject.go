@@ -86,7 +86,7 @@ func (c *call) postObject() error {
 	if policy.hasSize {
 		limit = min(limit, policy.sizeMax)
 	}
-	st, err := stage(c.e.store.tmpDir, file, limit)
+	st, err := stage(c.e.store.tmpDir, file, limit, synced)
 	var oe *ossError
 	var re *readError
 	switch {

@@ -306,7 +306,7 @@ func refuseExisting(old *objectMeta) error {
 func (s *store) putChecked(bucketName string, m *objectMeta, st *staged, check func(old *objectMeta) error) error {
 	b := s.bucket(bucketName)
 	m.Blob = randomHex(16)
-	if err := commitFile(st.path, b.blobPath(m.Blob)); err != nil {
+	if err := commitFile(st.path, b.blobPath(m.Blob), synced); err != nil {
 		st.discard()
 		return err
 	}
@@ -324,7 +324,7 @@ func (s *store) publish(b *bucket, m *objectMeta, check func(old *objectMeta) er
 	old := b.objects[m.Key]
 	err := check(old)
 	if err == nil {
-		err = writeJSONAtomic(s.tmpDir, b.metaPath(m.Key), m)
+		err = writeJSONAtomic(s.tmpDir, b.metaPath(m.Key), m, synced)
 	}
 	if err != nil {
 		s.mu.Unlock()
@@ -368,7 +368,7 @@ func (s *store) update(bucketName, key string, change func(m objectMeta) (object
 		return nil, err
 	}
 	m.Key, m.Blob, m.Segments, m.UploadID = old.Key, old.Blob, old.Segments, old.UploadID
-	if err := writeJSONAtomic(s.tmpDir, b.metaPath(key), &m); err != nil {
+	if err := writeJSONAtomic(s.tmpDir, b.metaPath(key), &m, synced); err != nil {
 		return nil, err
 	}
 	b.objects[key] = &m

@@ -283,8 +283,10 @@ func transferTable(r results) table {
 	bare, bok := r.get(bench, "MB/s-fetch-multipart")
 	t := table{
 		id: "transfers", title: "Uploads from Chromium to the emulator, 64 MB (MB/s)", chartUnit: "MB/s",
-		note: "Loopback to `ossign emulate`'s engine (which stores, hashes and fsyncs every part, and completes a multipart " +
-			"upload by linking its parts' files: see the next table), median of 3 interleaved rounds; higher is better. " +
+		note: "A 64 MB file on disk, picked through a file input as a user picks one, sent over loopback to `ossign emulate`'s " +
+			"engine (which stores and hashes every part, syncs the parts when it completes the upload and completes it by " +
+			"linking their files: see the next table); median of 3 interleaved rounds in rotating order, a second apart; " +
+			"higher is better. " +
 			"The browser and the emulator share the machine's cores, so the page's CRC-64 check (every byte read from " +
 			"the Blob and hashed once more) costs throughput: compare the `crc64: false` row.",
 		header: []string{"upload", "MB/s", "of the fetch PUT", "of the bare fetch multipart"},
