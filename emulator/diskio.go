@@ -80,9 +80,9 @@ const (
 	// synced writes are on disk when they return: an object's bytes and metadata, before the
 	// object is published.
 	synced durability = true
-	// cached writes are left to the kernel to write: a part's, which CompleteMultipartUpload
-	// syncs before it publishes the object made of them (a part is often uploaded while the
-	// next ones are, and the disk is spared one flush per part).
+	// cached writes are left to the kernel to write: a part's, flushed in the background
+	// once UploadPart has answered, and waited for by CompleteMultipartUpload before it
+	// publishes the object made of them.
 	cached durability = false
 )
 
@@ -140,7 +140,7 @@ func commitFile(tmpPath, finalPath string, d durability) error {
 	if d == cached {
 		return nil
 	}
-	return syncDir(filepath.Dir(finalPath))
+	return syncPath(filepath.Dir(finalPath))
 }
 
 // sync flushes f to disk when d is synced.
@@ -189,16 +189,21 @@ func syncFiles(paths []string) error {
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			f, err := os.Open(path)
-			if err == nil {
-				err = f.Sync()
-				f.Close()
-			}
-			errs[i] = err
+			errs[i] = syncPath(path)
 		}()
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// syncPath flushes the file at path to disk, or the entries of the directory at path.
+func syncPath(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }
 
 // removeSynced removes path and syncs its directory.
@@ -206,7 +211,7 @@ func removeSynced(path string) error {
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return syncPath(filepath.Dir(path))
 }
 
 // readJSON decodes the JSON file at path into v.
@@ -216,16 +221,6 @@ func readJSON(path string, v any) error {
 		return err
 	}
 	return json.Unmarshal(data, v)
-}
-
-// syncDir flushes a directory's entries to disk.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // randomHex returns n random bytes as lower-case hex.

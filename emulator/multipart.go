@@ -52,6 +52,23 @@ type partMeta struct {
 	ETag         string    `json:"etag"`
 	CRC64        uint64    `json:"crc64"`
 	LastModified time.Time `json:"lastModified"`
+
+	// synced is closed once the part's file is on disk, flushed in the background after
+	// UploadPart answered, with syncErr the flush's error; nil for a part loaded at start,
+	// which CompleteMultipartUpload flushes itself.
+	synced  chan struct{}
+	syncErr error
+}
+
+// syncInBackground flushes the part's file to disk without holding up the request that
+// uploaded it: by the time the upload completes, its parts are on disk, and completing costs
+// no writing.
+func (p *partMeta) syncInBackground(path string) {
+	p.synced = make(chan struct{})
+	go func() {
+		p.syncErr = syncPath(path)
+		close(p.synced)
+	}()
 }
 
 // partRef is a part named in a CompleteMultipartUpload body.
@@ -191,6 +208,7 @@ func (s *store) putPart(u *upload, n int, st *staged, now time.Time) (*partMeta,
 	if old := u.parts[n]; old != nil {
 		os.Remove(filepath.Join(u.dir, old.File))
 	}
+	p.syncInBackground(filepath.Join(u.dir, p.File))
 	u.parts[n] = p
 	return p, nil
 }
@@ -263,16 +281,24 @@ func (s *store) complete(u *upload, refs []partRef, all, forbidOverwrite bool, n
 	return m, nil
 }
 
-// linkParts syncs the parts' files (UploadPart leaves them to the kernel), hard-links them to
-// new blobs of b and syncs b's blobs folder.
+// linkParts makes sure the parts' files are on disk (waiting for their background flushes,
+// flushing those loaded at start), hard-links them to new blobs of b and syncs b's blobs
+// folder.
 func (u *upload) linkParts(b *bucket, parts []*partMeta) ([]segment, error) {
 	files := make([]segment, len(parts))
-	paths := make([]string, len(parts))
+	var unsynced []string
 	for i, p := range parts {
-		paths[i] = filepath.Join(u.dir, p.File)
-		files[i] = segment{Blob: paths[i], Size: p.Size}
+		files[i] = segment{Blob: filepath.Join(u.dir, p.File), Size: p.Size}
+		if p.synced == nil {
+			unsynced = append(unsynced, files[i].Blob)
+			continue
+		}
+		<-p.synced
+		if p.syncErr != nil {
+			return nil, p.syncErr
+		}
 	}
-	if err := syncFiles(paths); err != nil {
+	if err := syncFiles(unsynced); err != nil {
 		return nil, err
 	}
 	return b.linkBlobs(files, "complete: part linked")

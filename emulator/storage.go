@@ -421,7 +421,7 @@ func (b *bucket) linkBlobs(files []segment, step string) ([]segment, error) {
 		linked = append(linked, seg)
 		crashPoint(step)
 	}
-	if err := syncDir(filepath.Join(b.dir, "blobs")); err != nil {
+	if err := syncPath(filepath.Join(b.dir, "blobs")); err != nil {
 		undo()
 		return nil, err
 	}
