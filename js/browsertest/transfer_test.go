@@ -128,6 +128,13 @@ func TestTransferUnderFaults(t *testing.T) {
 		}
 	}
 	assert.Empty(t, env.emu.OpenUploads(transferBucket), "no upload is left open, not even by an InitiateMultipartUpload sent twice")
+	cleanups := 0
+	for _, e := range env.logs.entries(t) {
+		if e.Op == "ListMultipartUploads" && e.Status == http.StatusOK {
+			cleanups++
+		}
+	}
+	t.Logf("%d retried InitiateMultipartUpload calls looked for uploads to abort", cleanups)
 	stats := env.emu.Stats()
 	assert.Positive(t, stats.InjectedFailures, "503s were injected")
 	assert.Positive(t, stats.InjectedDrops, "connections were dropped")
