@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ossign/ossign/emulator"
 )
 
 // TestCopyNeedsReadOnTheSource checks a session may copy only what its policy lets it read:
@@ -77,3 +79,63 @@ func TestAnonymousAccess(t *testing.T) {
 
 // b64MD5 is the Base64 MD5 of s, a Content-MD5 value.
 func b64MD5(s string) string { return base64.StdEncoding.EncodeToString(md5Of(s)) }
+
+// TestObjectACLOnUploadNeedsPutObjectAcl checks that setting an object's ACL while writing it
+// (x-oss-object-acl on PutObject, InitiateMultipartUpload, AppendObject and CopyObject, or a
+// PostObject form field) takes oss:PutObjectAcl on top of oss:PutObject, as PutObjectAcl does:
+// a session without it is refused and nothing is written; one with it sets the ACL.
+func TestObjectACLOnUploadNeedsPutObjectAcl(t *testing.T) {
+	clock := &testClock{t: time.Now().Truncate(time.Second)}
+	e := newEnv(t, withClock(clock))
+	policy := func(actions string) string {
+		return `{"Version":"1","Statement":[{"Effect":"Allow","Action":[` + actions + `],"Resource":["acs:oss:*:*:bucket/users/42/*"]}]}`
+	}
+	writer, err := e.emu.IssueCredentials("writer", policy(`"oss:PutObject","oss:GetObject"`), time.Hour)
+	require.NoError(t, err)
+	owner, err := e.emu.IssueCredentials("owner", policy(`"oss:PutObject","oss:GetObject","oss:PutObjectAcl"`), time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, e.rootRequest("PUT", testBucket, "users/42/source.txt", "", nil, []byte("source")).status)
+	f := &codeFixture{e: e, start: clock.Now()}
+	acl := map[string]string{"x-oss-object-acl": "public-read"}
+	copyACL := map[string]string{"x-oss-object-acl": "public-read", "x-oss-copy-source": "/bucket/users/42/source.txt"}
+	cases := []struct {
+		name string
+		send func(creds emulator.Credentials, key string) response
+	}{
+		{"PutObject", func(c emulator.Credentials, key string) response {
+			return e.send(f.signedAs(t, tokenCreds(c), "PUT", testBucket, key, "", acl, []byte("x")))
+		}},
+		{"InitiateMultipartUpload", func(c emulator.Credentials, key string) response {
+			return e.send(f.signedAs(t, tokenCreds(c), "POST", testBucket, key, "uploads", acl, nil))
+		}},
+		{"AppendObject", func(c emulator.Credentials, key string) response {
+			return e.send(f.signedAs(t, tokenCreds(c), "POST", testBucket, key, "append&position=0", acl, []byte("x")))
+		}},
+		{"CopyObject", func(c emulator.Credentials, key string) response {
+			return e.send(f.signedAs(t, tokenCreds(c), "PUT", testBucket, key, "", copyACL, nil))
+		}},
+		{"PostObject", func(c emulator.Credentials, key string) response {
+			creds := tokenCreds(c)
+			return e.send(e.postForm(postFormSpec{key: key, expiration: clock.Now().Add(time.Hour), v4: true, signTime: clock.Now(), creds: &creds, fields: acl}))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			key := "users/42/" + tc.name + "-refused"
+			refused := tc.send(writer, key)
+			require.Equal(t, http.StatusForbidden, refused.status, "body: %s", refused.body)
+			doc := parseError(t, refused.body)
+			assert.Equal(t, "AccessDenied", doc.Code)
+			assert.Contains(t, doc.Message, "oss:PutObjectAcl")
+			assert.False(t, e.exists(key), "nothing written")
+			for _, u := range e.emu.OpenUploads(testBucket) {
+				assert.NotEqual(t, key, u.Key, "no upload started")
+			}
+
+			allowed := tc.send(owner, "users/42/"+tc.name+"-allowed")
+			require.Less(t, allowed.status, 300, "body: %s", allowed.body)
+		})
+	}
+	acls := e.rootRequest("GET", testBucket, "users/42/PutObject-allowed", "acl", nil, nil)
+	assert.Contains(t, string(acls.body), "<Grant>public-read</Grant>")
+}

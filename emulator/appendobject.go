@@ -25,7 +25,7 @@ func (c *call) appendObject() error {
 	if err != nil || pos < 0 {
 		return errInvalidArgument("position must be a non-negative integer.", "position", q.Get("position"))
 	}
-	acl, err := parseObjectACL(c.r.Header.Get("x-oss-object-acl"))
+	acl, err := c.objectACL(c.r.Header.Get("x-oss-object-acl"), c.key)
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (c *call) appendObject() error {
 	if err != nil {
 		return err
 	}
-	body, err := c.stageBody()
+	body, err := c.stageBody(synced)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (s *store) joined(bucketName string, old *objectMeta, body *staged) (*stage
 		return body, nil
 	}
 	defer body.discard()
-	_, prev, err := s.open(bucketName, old.Key)
+	cur, prev, err := s.open(bucketName, old.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -122,5 +122,5 @@ func (s *store) joined(bucketName string, old *objectMeta, body *staged) (*stage
 		return nil, err
 	}
 	defer added.Close()
-	return stage(s.tmpDir, io.MultiReader(prev, added), maxObjectSize)
+	return stage(s.tmpDir, io.MultiReader(prev.section(0, cur.Size), added), maxObjectSize, synced)
 }

@@ -55,6 +55,10 @@ type Config struct {
 	Now func() time.Time
 	// Faults are the faults to inject, off when zero; SetFaults changes them at run time.
 	Faults FaultConfig
+	// StrictPost refuses a PostObject form that sends a field no policy condition names
+	// (AccessDenied "Invalid according to Policy: Extra input fields: …"), the rule S3 has for
+	// POST policies. Off by default, as on OSS, which accepts such fields and applies them.
+	StrictPost bool
 	// Logger receives one structured line per request, never a secret, token or signature.
 	// Default: discard.
 	Logger *slog.Logger

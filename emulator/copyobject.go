@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/xml"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,32 +25,28 @@ func (c *call) copyObject() error {
 	if err != nil {
 		return err
 	}
-	acl, err := parseObjectACL(c.r.Header.Get("x-oss-object-acl"))
+	acl, err := c.objectACL(c.r.Header.Get("x-oss-object-acl"), c.key)
 	if err != nil {
 		return err
 	}
-	src, st, err := c.e.store.link(srcBucket, srcKey)
+	m, err := c.e.store.copyTo(srcBucket, srcKey, c.bucket)
 	if err != nil {
 		return err
 	}
-	status, err := c.checkCopyable(src)
+	status, err := c.checkCopyable(m)
+	if err == nil && replace {
+		m.Headers, m.Meta, err = uploadAttributes(c.r.Header, c.key)
+	}
 	if err != nil || status == http.StatusNotModified {
-		st.discard()
+		c.e.store.discard(c.bucket, m)
 		if err != nil {
 			return err
 		}
 		c.w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	m := *src
 	m.Key, m.LastModified, m.ACL = c.key, c.now, acl
-	if replace {
-		if m.Headers, m.Meta, err = uploadAttributes(c.r.Header, c.key); err != nil {
-			st.discard()
-			return err
-		}
-	}
-	if err := c.e.store.put(c.bucket, &m, st, forbid); err != nil {
+	if err := c.e.store.publish(c.e.store.bucket(c.bucket), m, overwriteCheck(forbid), nil); err != nil {
 		return err
 	}
 	return c.writeCopyResult("CopyObjectResult", m.ETag, m.CRC64, m.LastModified)
@@ -85,7 +80,7 @@ func (c *call) uploadPartCopy() error {
 			return err
 		}
 	}
-	st, err := stage(c.e.store.tmpDir, io.NewSectionReader(f, start, length), maxObjectSize)
+	st, err := stage(c.e.store.tmpDir, f.section(start, length), maxObjectSize, cached)
 	if err != nil {
 		return err
 	}

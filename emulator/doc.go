@@ -28,7 +28,11 @@
 // STS tokens are HMAC-signed by the emulator and carry their expiry and session policy; the
 // OSS side enforces both, evaluating session policies the way RAM does.
 //
-// Objects live on disk under Config.DataDir, written atomically; faults (503s, dropped
+// PostObject follows OSS: fields a policy does not name are accepted and applied, every
+// condition is enforced (Config.StrictPost adds S3's rule against unnamed fields).
+//
+// Objects live on disk under Config.DataDir, written atomically (a completed multipart upload
+// keeps its parts' files as the object's, so completing costs O(parts)); faults (503s, dropped
 // connections, latency, a shifted clock) can be injected per instance, and the clock is
 // injectable so that expiry is tested without waiting.
 package emulator

@@ -41,6 +41,27 @@ const (
 	// ecSignatureDoesNotMatch: the signature differs from the one OSS computes (the official
 	// Go SDK v2's test fixtures).
 	ecSignatureDoesNotMatch = "0002-00000040"
+	// PostObject policies OSS cannot read (https://help.aliyun.com/en/oss/user-guide/<EC>):
+	// ecPolicyNotUTF8: the policy is not UTF-8.
+	ecPolicyNotUTF8 = "0006-00000203"
+	// ecPolicyNoConditions: the policy has no conditions.
+	ecPolicyNoConditions = "0006-00000207"
+	// ecPolicyConditionsNotList: conditions is not a list.
+	ecPolicyConditionsNotList = "0006-00000214"
+	// ecPolicyConditionsEmpty: conditions is an empty list.
+	ecPolicyConditionsEmpty = "0006-00000215"
+	// ecPolicyConditionNoMode: a list condition without its matching mode (["$key"]).
+	ecPolicyConditionNoMode = "0006-00000216"
+	// ecPolicyConditionMode: a matching mode OSS does not have (ends-with).
+	ecPolicyConditionMode = "0006-00000217"
+	// ecPolicyConditionValue: a condition with a value that is not valid (an extra element).
+	ecPolicyConditionValue = "0006-00000218"
+	// ecPolicyLengthRange: a content-length-range that is not two integers, min ≤ max.
+	ecPolicyLengthRange = "0006-00000221"
+	// ecPolicyConditionShape: a condition that is neither a map nor a list.
+	ecPolicyConditionShape = "0006-00000222"
+	// ecPolicyConditionType: a value of the wrong type for its mode (not-in with a string).
+	ecPolicyConditionType = "0006-00000224"
 	// ecV4URLNotYetValid: a V4 signed URL used before its x-oss-date (beyond the 15 minutes
 	// allowed). https://www.alibabacloud.com/help/en/oss/support/0002-00000235
 	ecV4URLNotYetValid = "0002-00000235"

@@ -298,12 +298,37 @@ func TestErrorCodesMatchTheDocs(t *testing.T) {
 		{name: "PostObject file over content-length-range", source: docErrorCodes, request: func(t *testing.T, f *codeFixture) *http.Request {
 			return f.e.postForm(postFormSpec{key: "post", conditions: `["content-length-range",1,2]`, expiration: f.start.Add(time.Hour)})
 		}, wantStatus: 400, wantCode: "EntityTooLarge"},
-		{name: "PostObject policy with a malformed condition", source: docErrorCodes, request: func(t *testing.T, f *codeFixture) *http.Request {
-			return f.e.postForm(postFormSpec{key: "post", conditions: `["content-length-range","a",1]`, expiration: f.start.Add(time.Hour)})
-		}, wantStatus: 400, wantCode: "InvalidPolicyDocument"},
+		{name: "PostObject condition failed", source: "https://www.alibabacloud.com/help/en/oss/how-to-handle-common-errors-when-the-postobject-operation-is-called", request: func(t *testing.T, f *codeFixture) *http.Request {
+			return f.e.postForm(postFormSpec{key: "post", conditions: `["eq","$key","other"]`, expiration: f.start.Add(time.Hour)})
+		}, wantStatus: 403, wantCode: "AccessDenied"},
+	}
+	expiration := `"expiration":"` + f.start.Add(time.Hour).UTC().Format("2006-01-02T15:04:05.000Z") + `"`
+	for _, p := range []struct{ name, document, ec string }{
+		{"PostObject policy that is not UTF-8", "{" + expiration + ",\"conditions\":[{\"key\":\"\xff\"}]}", "0006-00000203"},
+		{"PostObject policy without conditions", `{` + expiration + `}`, "0006-00000207"},
+		{"PostObject conditions not a list", `{` + expiration + `,"conditions":123}`, "0006-00000214"},
+		{"PostObject conditions empty", `{` + expiration + `,"conditions":[]}`, "0006-00000215"},
+		{"PostObject condition without its mode", `{` + expiration + `,"conditions":[["$key"]]}`, "0006-00000216"},
+		{"PostObject condition with an unknown mode", `{` + expiration + `,"conditions":[["ends-with","$key","x"]]}`, "0006-00000217"},
+		{"PostObject condition with an extra value", `{` + expiration + `,"conditions":[["starts-with","$key","user/","test"]]}`, "0006-00000218"},
+		{"PostObject content-length-range not integers", `{` + expiration + `,"conditions":[["content-length-range",10,"test"]]}`, "0006-00000221"},
+		{"PostObject condition neither map nor list", `{` + expiration + `,"conditions":[123]}`, "0006-00000222"},
+		{"PostObject not-in with a string", `{` + expiration + `,"conditions":[["not-in","$cache-control","no-cache"]]}`, "0006-00000224"},
+		{"PostObject simple condition of two properties", `{` + expiration + `,"conditions":[{"bucket":"bucket","key":"post"}]}`, ""},
+	} {
+		document := p.document
+		source := docErrorCodes
+		if p.ec != "" {
+			source = docEC(p.ec)
+		}
+		cases = append(cases, codeCase{name: p.name, source: source, request: func(t *testing.T, f *codeFixture) *http.Request {
+			return f.e.postForm(postFormSpec{key: "post", document: document})
+		}, wantStatus: 400, wantCode: "InvalidPolicyDocument", wantEC: p.ec})
+	}
+	cases = append(cases, []codeCase{
 		// Faults.
 		{name: "injected failure", source: docErrorCodes, request: nil, wantStatus: 503, wantCode: "ServiceUnavailable"},
-	}
+	}...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			require.NotEmpty(t, tc.source, "every row names its source")

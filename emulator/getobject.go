@@ -39,7 +39,7 @@ func (c *call) getObject() error {
 	}
 	q := c.r.URL.Query()
 	if q.Has("x-oss-process") {
-		return c.serveProcessed(f, m.Size, q.Get("x-oss-process"))
+		return c.serveProcessed(f.section(0, m.Size), m.Size, q.Get("x-oss-process"))
 	}
 	setObjectHeaders(h, m)
 	for _, o := range responseOverrides {
@@ -61,7 +61,7 @@ func (c *call) getObject() error {
 	}
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	c.w.WriteHeader(status)
-	_, err = io.Copy(c.w, io.NewSectionReader(f, start, length))
+	_, err = io.Copy(c.w, f.section(start, length))
 	if err != nil {
 		// The status is sent: all that is left is to stop. net/http closes the connection on
 		// a short body.

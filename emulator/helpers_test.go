@@ -56,7 +56,7 @@ func (c *testClock) Set(t time.Time) {
 
 // env is one started emulator for a test.
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	emu *emulator.Emulator
 	srv *emulator.Server
 	// http is a client that sends every request, whatever its host, to the OSS endpoint.
@@ -65,7 +65,7 @@ type env struct {
 
 // newEnv starts an emulator with root key ak/sk and buckets "bucket" and "other-bucket";
 // adjust may change the configuration first. The emulator stops at the end of the test.
-func newEnv(t *testing.T, adjust ...func(*emulator.Config)) *env {
+func newEnv(t testing.TB, adjust ...func(*emulator.Config)) *env {
 	t.Helper()
 	cfg := emulator.Config{
 		DataDir:         t.TempDir(),
@@ -80,12 +80,36 @@ func newEnv(t *testing.T, adjust ...func(*emulator.Config)) *env {
 	srv, err := emu.Start(context.Background())
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Close() })
-	addr := strings.TrimPrefix(srv.OSSEndpoint, "http://")
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, network, addr)
-	}}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &env{t: t, emu: emu, srv: srv, http: &http.Client{Transport: tr}}
+	client := endpointClient(srv.OSSEndpoint)
+	t.Cleanup(client.CloseIdleConnections)
+	return &env{t: t, emu: emu, srv: srv, http: client}
+}
+
+// endpointClient is an HTTP client that sends every request, whatever its host, to the OSS
+// endpoint (http://127.0.0.1:port), and answers a redirect with the redirect itself.
+func endpointClient(endpoint string) *http.Client {
+	addr := strings.TrimPrefix(endpoint, "http://")
+	return &http.Client{
+		Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// sdkClient returns an official SDK v2 client for the emulator at endpoint (path-style, since
+// the endpoint is an IP address) signing with provider, with V4 unless v1, sending through hc.
+func sdkClient(endpoint string, hc *http.Client, provider osscreds.CredentialsProvider, v1 bool) *oss.Client {
+	cfg := oss.LoadDefaultConfig().
+		WithCredentialsProvider(provider).
+		WithEndpoint(endpoint).
+		WithRegion(testRegion).
+		WithRetryMaxAttempts(1).
+		WithHttpClient(hc)
+	if v1 {
+		cfg = cfg.WithSignatureVersion(oss.SignatureVersionV1)
+	}
+	return oss.NewClient(cfg)
 }
 
 // withClock makes an emulator use clock.
@@ -96,16 +120,7 @@ func withClock(clock *testClock) func(*emulator.Config) {
 // client returns an official SDK v2 client for the emulator (path-style, since the endpoint is
 // an IP address) signing with provider, with V4 unless v1.
 func (e *env) client(provider osscreds.CredentialsProvider, v1 bool) *oss.Client {
-	cfg := oss.LoadDefaultConfig().
-		WithCredentialsProvider(provider).
-		WithEndpoint(e.srv.OSSEndpoint).
-		WithRegion(testRegion).
-		WithRetryMaxAttempts(1).
-		WithHttpClient(e.http)
-	if v1 {
-		cfg = cfg.WithSignatureVersion(oss.SignatureVersionV1)
-	}
-	return oss.NewClient(cfg)
+	return sdkClient(e.srv.OSSEndpoint, e.http, provider, v1)
 }
 
 // rootClient is a V4 SDK client with the root key.
@@ -181,7 +196,7 @@ func parseError(t *testing.T, body []byte) ossErrorDoc {
 }
 
 // signHeader signs req in header form with the official SDK signer, V4 unless v1, at time at.
-func signHeader(t *testing.T, req *http.Request, bucket, key string, creds osscreds.Credentials, at time.Time, v1 bool, additional ...string) {
+func signHeader(t testing.TB, req *http.Request, bucket, key string, creds osscreds.Credentials, at time.Time, v1 bool, additional ...string) {
 	t.Helper()
 	sctx := &signer.SigningContext{
 		Product: ptr("oss"), Region: ptr(testRegion), Bucket: ptr(bucket), Request: req,
@@ -212,7 +227,7 @@ func crc64ECMA(data []byte) string {
 
 // trustEmulatorCA makes http.DefaultTransport (which credentials-go clones) trust the
 // emulator's CA for the rest of the test. Tests calling it must not run in parallel.
-func trustEmulatorCA(t *testing.T, emu *emulator.Emulator) {
+func trustEmulatorCA(t testing.TB, emu *emulator.Emulator) {
 	tr := http.DefaultTransport.(*http.Transport)
 	old := tr.TLSClientConfig
 	tr.TLSClientConfig = &tls.Config{RootCAs: emu.CACertPool()}

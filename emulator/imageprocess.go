@@ -225,12 +225,12 @@ func (c *call) processObject() error {
 	if err != nil {
 		return err
 	}
-	out, err := processImage(f, m.Size, chain)
+	out, err := processImage(f.section(0, m.Size), m.Size, chain)
 	f.Close()
 	if err != nil {
 		return err
 	}
-	st, err := stage(c.e.store.tmpDir, bytes.NewReader(out.body), maxObjectSize)
+	st, err := stage(c.e.store.tmpDir, bytes.NewReader(out.body), maxObjectSize, synced)
 	if err != nil {
 		return err
 	}

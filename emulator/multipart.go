@@ -4,7 +4,6 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -53,6 +52,23 @@ type partMeta struct {
 	ETag         string    `json:"etag"`
 	CRC64        uint64    `json:"crc64"`
 	LastModified time.Time `json:"lastModified"`
+
+	// synced is closed once the part's file is on disk, flushed in the background after
+	// UploadPart answered, with syncErr the flush's error; nil for a part loaded at start,
+	// which CompleteMultipartUpload flushes itself.
+	synced  chan struct{}
+	syncErr error
+}
+
+// syncInBackground flushes the part's file to disk without holding up the request that
+// uploaded it: by the time the upload completes, its parts are on disk, and completing costs
+// no writing.
+func (p *partMeta) syncInBackground(path string) {
+	p.synced = make(chan struct{})
+	go func() {
+		p.syncErr = syncPath(path)
+		close(p.synced)
+	}()
 }
 
 // partRef is a part named in a CompleteMultipartUpload body.
@@ -68,8 +84,10 @@ func errNoSuchUpload(id string) *ossError {
 		with("UploadId", id).withEC(ecNoSuchUpload)
 }
 
-// loadUploads indexes a bucket's uploads, dropping unreadable ones and unreferenced part files.
-func (s *store) loadUploads(b *bucket) error {
+// loadUploads indexes a bucket's uploads, dropping unreadable ones, unreferenced part files
+// and the uploads an object was completed from (completed: a crash came between publishing the
+// object and removing the upload).
+func (s *store) loadUploads(b *bucket, completed map[string]bool) error {
 	root := filepath.Join(b.dir, "uploads")
 	entries, err := os.ReadDir(root)
 	if err != nil {
@@ -77,6 +95,10 @@ func (s *store) loadUploads(b *bucket) error {
 	}
 	for _, ent := range entries {
 		u := &upload{dir: filepath.Join(root, ent.Name()), parts: map[int]*partMeta{}}
+		if completed[ent.Name()] {
+			os.RemoveAll(u.dir)
+			continue
+		}
 		if err := s.loadUpload(u); err != nil || u.ID != ent.Name() || u.Bucket != b.name {
 			s.log.Warn("emulator: removing unreadable multipart upload", "bucket", b.name, "upload_id", ent.Name(), "err", err)
 			os.RemoveAll(u.dir)
@@ -107,7 +129,13 @@ func (s *store) loadUpload(u *upload) error {
 		u.parts[p.Number] = &p
 	}
 	referenced := map[string]bool{"upload.json": true}
-	for _, p := range u.parts {
+	for n, p := range u.parts {
+		// Parts are written without waiting for the disk: after a power loss, a part whose
+		// file did not make it whole is dropped (ListParts no longer shows it).
+		if info, err := os.Stat(filepath.Join(u.dir, p.File)); err != nil || info.Size() != p.Size {
+			delete(u.parts, n)
+			continue
+		}
 		referenced[p.File], referenced[partMetaName(p.Number)] = true, true
 	}
 	for _, f := range files {
@@ -134,7 +162,8 @@ func (s *store) initiate(bucketName, key string, spec uploadSpec, now time.Time)
 	if err := os.Mkdir(u.dir, 0o755); err != nil {
 		return nil, err
 	}
-	if err := writeJSONAtomic(s.tmpDir, filepath.Join(u.dir, "upload.json"), u); err != nil {
+	crashPoint("initiate: folder made")
+	if err := writeJSONAtomic(s.tmpDir, filepath.Join(u.dir, "upload.json"), u, synced); err != nil {
 		os.RemoveAll(u.dir)
 		return nil, err
 	}
@@ -167,17 +196,19 @@ func (s *store) putPart(u *upload, n int, st *staged, now time.Time) (*partMeta,
 		Number: n, File: fmt.Sprintf("%d-%s.part", n, randomHex(8)), Size: st.size,
 		ETag: strings.ToUpper(hex.EncodeToString(st.md5[:])), CRC64: st.crc, LastModified: now,
 	}
-	if err := commitFile(st.path, filepath.Join(u.dir, p.File)); err != nil {
+	if err := commitFile(st.path, filepath.Join(u.dir, p.File), cached); err != nil {
 		st.discard()
 		return nil, err
 	}
-	if err := writeJSONAtomic(s.tmpDir, filepath.Join(u.dir, partMetaName(n)), p); err != nil {
+	crashPoint("part: file committed")
+	if err := writeJSONAtomic(s.tmpDir, filepath.Join(u.dir, partMetaName(n)), p, cached); err != nil {
 		os.Remove(filepath.Join(u.dir, p.File))
 		return nil, err
 	}
 	if old := u.parts[n]; old != nil {
 		os.Remove(filepath.Join(u.dir, old.File))
 	}
+	p.syncInBackground(filepath.Join(u.dir, p.File))
 	u.parts[n] = p
 	return p, nil
 }
@@ -202,9 +233,11 @@ func sortedParts(parts map[int]*partMeta) []*partMeta {
 	return out
 }
 
-// complete assembles the listed parts (all parts with all) into the object, publishes it and
-// removes the upload. The ETag is "<hex MD5 of the parts' binary MD5s>-<count>", the CRC-64 that
-// of the whole object.
+// complete makes the listed parts (all parts with all) the object, publishes it and removes
+// the upload. The object keeps the parts' files as its segments: each is hard-linked to a new
+// blob (the parts were synced when they were uploaded), so completing costs O(parts), not
+// O(bytes). The ETag is "<hex MD5 of the parts' binary MD5s>-<count>", the CRC-64 that of the
+// whole object, combined from the parts'.
 func (s *store) complete(u *upload, refs []partRef, all, forbidOverwrite bool, now time.Time) (*objectMeta, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -218,67 +251,71 @@ func (s *store) complete(u *upload, refs []partRef, all, forbidOverwrite bool, n
 	if forbidOverwrite && s.exists(u.Bucket, u.Key) {
 		return nil, errFileAlreadyExists()
 	}
-	etags := md5.New()
-	for _, p := range parts {
-		sum, _ := hex.DecodeString(p.ETag)
-		etags.Write(sum)
-	}
-	src := &partsReader{dir: u.dir, parts: parts}
-	st, err := stage(s.tmpDir, src, maxPartNumber*maxObjectSize)
-	src.close()
+	b := s.bucket(u.Bucket)
+	segs, err := u.linkParts(b, parts)
 	if err != nil {
 		return nil, err
 	}
+	etags := md5.New()
+	var size int64
+	var crc uint64
+	var crcs crc64Combiner
+	for _, p := range parts {
+		sum, _ := hex.DecodeString(p.ETag)
+		etags.Write(sum)
+		crc = crcs.combine(crc, p.CRC64, p.Size)
+		size += p.Size
+	}
 	m := &objectMeta{
-		Key: u.Key, Size: st.size, CRC64: st.crc, LastModified: now, Type: objectMultipart,
+		Key: u.Key, Segments: segs, UploadID: u.ID, Size: size, CRC64: crc, LastModified: now, Type: objectMultipart,
 		ETag:    fmt.Sprintf("%X-%d", etags.Sum(nil), len(parts)),
 		Headers: u.Headers, Meta: u.Meta, ACL: u.ACL,
 	}
-	if err := s.put(u.Bucket, m, st, forbidOverwrite); err != nil {
+	var gone string
+	if err := s.publish(b, m, overwriteCheck(forbidOverwrite), func() { gone = s.retire(u) }); err != nil {
 		return nil, err
 	}
-	s.finish(u)
+	if err := os.RemoveAll(gone); err != nil {
+		s.log.Warn("emulator: removing a completed multipart upload", "upload_id", u.ID, "err", err)
+	}
 	return m, nil
 }
 
-// partsReader reads the parts' files one after the other, opening each only when it is reached.
-type partsReader struct {
-	dir   string
-	parts []*partMeta
-	f     *os.File
+// linkParts makes sure the parts' files are on disk (waiting for their background flushes,
+// flushing those loaded at start), hard-links them to new blobs of b and syncs b's blobs
+// folder.
+func (u *upload) linkParts(b *bucket, parts []*partMeta) ([]segment, error) {
+	files := make([]segment, len(parts))
+	var unsynced []string
+	for i, p := range parts {
+		files[i] = segment{Blob: filepath.Join(u.dir, p.File), Size: p.Size}
+		if p.synced == nil {
+			unsynced = append(unsynced, files[i].Blob)
+			continue
+		}
+		<-p.synced
+		if p.syncErr != nil {
+			return nil, p.syncErr
+		}
+	}
+	if err := syncFiles(unsynced); err != nil {
+		return nil, err
+	}
+	return b.linkBlobs(files, "complete: part linked")
 }
 
-// Read reads from the current part, moving to the next at its end.
-func (r *partsReader) Read(p []byte) (int, error) {
-	for {
-		if r.f == nil {
-			if len(r.parts) == 0 {
-				return 0, io.EOF
-			}
-			f, err := os.Open(filepath.Join(r.dir, r.parts[0].File))
-			if err != nil {
-				return 0, err
-			}
-			r.f, r.parts = f, r.parts[1:]
-		}
-		n, err := r.f.Read(p)
-		if err == io.EOF {
-			r.close()
-			if n == 0 {
-				continue
-			}
-			err = nil
-		}
-		return n, err
+// retire ends a completed upload (u.mu held): its folder is moved out of uploads/ in one
+// rename (the object published from it has its own links to the parts' files) and returned,
+// to be removed.
+func (s *store) retire(u *upload) string {
+	gone := filepath.Join(s.tmpDir, "completed-"+u.ID)
+	if err := os.Rename(u.dir, gone); err != nil {
+		s.log.Warn("emulator: moving a completed multipart upload away", "upload_id", u.ID, "err", err)
+		gone = u.dir
 	}
-}
-
-// close closes the current part file, if any.
-func (r *partsReader) close() {
-	if r.f != nil {
-		r.f.Close()
-		r.f = nil
-	}
+	crashPoint("complete: upload moved away")
+	s.forget(u)
+	return gone
 }
 
 // selectParts checks a CompleteMultipartUpload part list against the uploaded parts: ascending
@@ -325,12 +362,17 @@ func (s *store) abort(u *upload) error {
 	return nil
 }
 
-// finish marks u done (u.mu held) and removes it from disk and from the index.
+// finish ends u (u.mu held): it leaves the index and the disk.
 func (s *store) finish(u *upload) {
-	u.done = true
+	s.forget(u)
 	if err := os.RemoveAll(u.dir); err != nil {
 		s.log.Warn("emulator: removing a finished multipart upload", "upload_id", u.ID, "err", err)
 	}
+}
+
+// forget marks u done (u.mu held) and removes it from the index.
+func (s *store) forget(u *upload) {
+	u.done = true
 	s.upMu.Lock()
 	delete(s.uploads, u.ID)
 	s.upMu.Unlock()

@@ -54,7 +54,7 @@ func (c *call) uploadPart() error {
 	if err != nil {
 		return err
 	}
-	st, err := c.stageBody()
+	st, err := c.stageBody(cached)
 	if err != nil {
 		return err
 	}

@@ -23,17 +23,6 @@ func TestCompleteMultipartUploadChecks(t *testing.T) {
 	ctx := context.Background()
 	small := []byte("small")
 	full := bytes.Repeat([]byte("p"), 100<<10)
-	start := func(t *testing.T, key string, sizes ...[]byte) (*string, []oss.UploadPart) {
-		init, err := client.InitiateMultipartUpload(ctx, &oss.InitiateMultipartUploadRequest{Bucket: oss.Ptr(testBucket), Key: oss.Ptr(key)})
-		require.NoError(t, err)
-		var parts []oss.UploadPart
-		for i, data := range sizes {
-			up, err := client.UploadPart(ctx, &oss.UploadPartRequest{Bucket: oss.Ptr(testBucket), Key: oss.Ptr(key), UploadId: init.UploadId, PartNumber: int32(i + 1), Body: bytes.NewReader(data)})
-			require.NoError(t, err)
-			parts = append(parts, oss.UploadPart{PartNumber: int32(i + 1), ETag: up.ETag})
-		}
-		return init.UploadId, parts
-	}
 	cases := []struct {
 		name     string
 		sizes    [][]byte
@@ -54,7 +43,7 @@ func TestCompleteMultipartUploadChecks(t *testing.T) {
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			key := fmt.Sprintf("complete/%d", i)
-			id, parts := start(t, key, tc.sizes...)
+			id, parts := startUpload(t, client, key, tc.sizes...)
 			// The SDK sorts the parts it sends: send the list as the case has it.
 			var body strings.Builder
 			body.WriteString("<CompleteMultipartUpload>")
@@ -77,7 +66,7 @@ func TestCompleteMultipartUploadChecks(t *testing.T) {
 	}
 
 	t.Run("complete all with x-oss-complete-all", func(t *testing.T) {
-		id, _ := start(t, "complete/all", full, small)
+		id, _ := startUpload(t, client, "complete/all", full, small)
 		_, err := client.CompleteMultipartUpload(ctx, &oss.CompleteMultipartUploadRequest{
 			Bucket: oss.Ptr(testBucket), Key: oss.Ptr("complete/all"), UploadId: id, CompleteAll: oss.Ptr("yes"),
 		})
@@ -86,7 +75,7 @@ func TestCompleteMultipartUploadChecks(t *testing.T) {
 	})
 
 	t.Run("an upload id on another key", func(t *testing.T) {
-		id, _ := start(t, "complete/mine", small)
+		id, _ := startUpload(t, client, "complete/mine", small)
 		_, err := client.ListParts(ctx, &oss.ListPartsRequest{Bucket: oss.Ptr(testBucket), Key: oss.Ptr("complete/theirs"), UploadId: id})
 		var se *oss.ServiceError
 		require.True(t, errors.As(err, &se))
@@ -94,7 +83,7 @@ func TestCompleteMultipartUploadChecks(t *testing.T) {
 	})
 
 	t.Run("ListParts pages with max-parts", func(t *testing.T) {
-		id, _ := start(t, "complete/pages", full, full, small)
+		id, _ := startUpload(t, client, "complete/pages", full, full, small)
 		first, err := client.ListParts(ctx, &oss.ListPartsRequest{Bucket: oss.Ptr(testBucket), Key: oss.Ptr("complete/pages"), UploadId: id, MaxParts: 2})
 		require.NoError(t, err)
 		assert.True(t, first.IsTruncated)
@@ -108,14 +97,14 @@ func TestCompleteMultipartUploadChecks(t *testing.T) {
 	})
 
 	t.Run("part number out of range", func(t *testing.T) {
-		id, _ := start(t, "complete/range")
+		id, _ := startUpload(t, client, "complete/range")
 		resp := e.rootRequest("PUT", testBucket, "complete/range", "partNumber=10001&uploadId="+*id, nil, []byte("x"))
 		require.Equal(t, http.StatusBadRequest, resp.status)
 		assert.Equal(t, "InvalidArgument", parseError(t, resp.body).Code)
 	})
 
 	t.Run("malformed completion body", func(t *testing.T) {
-		id, _ := start(t, "complete/xml", small)
+		id, _ := startUpload(t, client, "complete/xml", small)
 		resp := e.rootRequest("POST", testBucket, "complete/xml", "uploadId="+*id, nil, []byte("<CompleteMultipartUpload><Part>"))
 		require.Equal(t, http.StatusBadRequest, resp.status)
 		assert.Equal(t, "MalformedXML", parseError(t, resp.body).Code)

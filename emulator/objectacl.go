@@ -26,6 +26,17 @@ func parseObjectACL(v string) (string, error) {
 		"x-oss-object-acl", v)
 }
 
+// objectACL reads the x-oss-object-acl an upload of key sends (a header, or a PostObject
+// field) and checks the signer may set it: setting an object's ACL as it is written takes
+// oss:PutObjectAcl, as PutObjectAcl does, on top of the write's own action.
+func (c *call) objectACL(v, key string) (string, error) {
+	acl, err := parseObjectACL(v)
+	if err != nil || v == "" {
+		return acl, err
+	}
+	return acl, c.authorizeAction("oss:PutObjectAcl", c.bucket, key, false)
+}
+
 // publiclyReadable reports whether an object's ACL lets anyone read it without signing.
 func publiclyReadable(m *objectMeta) bool {
 	return m.ACL == aclPublicRead || m.ACL == aclPublicReadWrite

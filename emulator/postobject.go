@@ -21,9 +21,12 @@ import (
 const maxFormFields = 64 << 10
 
 // postObject is PostObject: a multipart/form-data upload whose fields carry the object key,
-// the policy and its signature (V1 or V4), and whose last field is the file. The signature
-// and the policy (expiry and every condition) are checked before the file is read; the size
-// range once it is.
+// the policy and its signature (V1 or V4), then the file. The signature and the policy (expiry
+// and every condition) are checked before the file is read; the size range once it is. As on
+// OSS, a field no condition names is accepted and applied like the request header of its name
+// in PutObject (Content-Type, Content-Disposition, Cache-Control, x-oss-meta-*,
+// x-oss-object-acl, x-oss-forbid-overwrite…; others are ignored), unless Config.StrictPost;
+// fields after the file are ignored (OSS's sample form sends "submit" there).
 func (c *call) postObject() error {
 	mr, err := c.r.MultipartReader()
 	if err != nil {
@@ -55,10 +58,16 @@ func (c *call) postObject() error {
 	if err := policy.check(fields); err != nil {
 		return err
 	}
-	if err := policy.checkNamed(sent); err != nil {
-		return err
+	if c.e.cfg.StrictPost {
+		if err := policy.checkNamed(sent); err != nil {
+			return err
+		}
 	}
 	forbid, err := forbidOverwrite(fields["x-oss-forbid-overwrite"])
+	if err != nil {
+		return err
+	}
+	acl, err := c.objectACL(fields["x-oss-object-acl"], key)
 	if err != nil {
 		return err
 	}
@@ -77,7 +86,7 @@ func (c *call) postObject() error {
 	if policy.hasSize {
 		limit = min(limit, policy.sizeMax)
 	}
-	st, err := stage(c.e.store.tmpDir, file, limit)
+	st, err := stage(c.e.store.tmpDir, file, limit, synced)
 	var oe *ossError
 	var re *readError
 	switch {
@@ -92,11 +101,8 @@ func (c *call) postObject() error {
 		st.discard()
 		return err
 	}
-	if _, err := mr.NextPart(); err != io.EOF {
-		st.discard()
-		return errInvalidArgument("The file field must be the last field of the form.", "file", "")
-	}
 	m := normalObject(key, st, c.now, headers, meta)
+	m.ACL = acl
 	if err := c.e.store.put(c.bucket, m, st, forbid); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/xml"
 	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,8 @@ type postFormSpec struct {
 	fileNotLast bool
 	// skipV4Conditions leaves the x-oss-* conditions out of a V4 policy.
 	skipV4Conditions bool
+	// document, when set, is the whole policy document instead of the one built from the rest.
+	document string
 }
 
 // postForm builds a signed PostObject request to the test bucket.
@@ -72,8 +75,11 @@ func (e *env) postForm(s postFormSpec) *http.Request {
 	if s.conditions != "" {
 		conditions = append(conditions, s.conditions)
 	}
-	policy := base64.StdEncoding.EncodeToString([]byte(`{"expiration":"` + s.expiration.UTC().Format("2006-01-02T15:04:05.000Z") +
-		`","conditions":[` + strings.Join(conditions, ",") + `]}`))
+	document := `{"expiration":"` + s.expiration.UTC().Format("2006-01-02T15:04:05.000Z") + `","conditions":[` + strings.Join(conditions, ",") + `]}`
+	if s.document != "" {
+		document = s.document
+	}
+	policy := base64.StdEncoding.EncodeToString([]byte(document))
 	fields["policy"] = policy
 	if s.v4 {
 		fields["x-oss-signature"] = postSignatureV4(creds.AccessKeySecret, fields["x-oss-date"][:8], policy)
@@ -204,7 +210,8 @@ func TestPostObject(t *testing.T) {
 		{name: "V4 signed 20 minutes in the future", spec: postFormSpec{key: "k", expiration: hour, v4: true, signTime: now.Add(20 * time.Minute)}, wantStatus: 403, wantCode: "RequestTimeTooSkewed"},
 		{name: "wrong signature", spec: postFormSpec{key: "k", expiration: hour, fields: map[string]string{"Signature": "AAAAAAAAAAAAAAAAAAAAAAAAAAA="}}, wantStatus: 403, wantCode: "SignatureDoesNotMatch"},
 		{name: "unknown condition operator", spec: postFormSpec{key: "k", expiration: hour, conditions: `["ends-with","$key","x"]`}, wantStatus: 400, wantCode: "InvalidPolicyDocument"},
-		{name: "file not the last field", spec: postFormSpec{key: "post/late.txt", expiration: hour, fileNotLast: true}, wantStatus: 400, wantCode: "InvalidArgument"},
+		{name: "a field after the file is ignored", spec: postFormSpec{key: "post/late.txt", expiration: hour, fileNotLast: true}, wantStatus: 204, wantKey: "post/late.txt"},
+		{name: "a condition on a field the form lacks", spec: postFormSpec{key: "k", expiration: hour, conditions: `{"A":"a"}`}, wantStatus: 403, wantCode: "AccessDenied"},
 		{name: "no key", spec: postFormSpec{expiration: hour}, wantStatus: 400, wantCode: "InvalidArgument"},
 	}
 	for _, tc := range cases {
@@ -250,14 +257,12 @@ func (e *env) exists(key string) bool {
 	return e.send(req).status == http.StatusOK
 }
 
-// Finding 8 of the ossign vend review: a form carried fields its policy says nothing about
-// (x-oss-object-acl: public-read, Content-Disposition, success_action_redirect) and they were
-// applied. The emulator enforces, as S3 documents for its POST policies and OSS documents
-// similar semantics for PostObject: every form field other than file, policy, the signature
-// and its credential fields must be named by a policy condition.
-func TestPostObjectRefusesFieldsOutsideThePolicy(t *testing.T) {
+// TestPostObjectStrictRefusesFieldsOutsideThePolicy: with Config.StrictPost (S3's rule, not
+// OSS's), every form field other than file, policy, the signature and its credential fields must
+// be named by a policy condition, or the form is refused with AccessDenied "Extra input fields".
+func TestPostObjectStrictRefusesFieldsOutsideThePolicy(t *testing.T) {
 	clock := &testClock{t: time.Now()}
-	e := newEnv(t, withClock(clock))
+	e := newEnv(t, withClock(clock), func(c *emulator.Config) { c.StrictPost = true })
 	hour := clock.Now().Add(time.Hour)
 	cases := []struct {
 		name  string
@@ -290,4 +295,121 @@ func TestPostObjectRefusesFieldsOutsideThePolicy(t *testing.T) {
 			assert.False(t, e.exists(tc.spec.key), "nothing stored")
 		})
 	}
+}
+
+// TestPostObjectAppliesFieldsNoConditionNames: as on OSS, a form may send fields its policy
+// does not name, and each is applied as the request header of its name would be in PutObject:
+// the object's headers, metadata and ACL, the answer (success_action_status, a redirect), no
+// overwrite. Fields OSS does not know are ignored.
+func TestPostObjectAppliesFieldsNoConditionNames(t *testing.T) {
+	clock := &testClock{t: time.Now()}
+	e := newEnv(t, withClock(clock))
+	hour := clock.Now().Add(time.Hour)
+	require.Equal(t, 200, e.rootRequest("PUT", testBucket, "fields/taken.txt", "", nil, []byte("first")).status)
+	cases := []struct {
+		name       string
+		fields     map[string]string
+		key        string
+		wantStatus int
+		check      func(t *testing.T, resp response, head http.Header)
+	}{
+		{name: "standard headers", key: "fields/headers.txt", wantStatus: 204, fields: map[string]string{
+			"Content-Type": "text/x-mine", "Content-Disposition": "attachment;filename=x.txt", "Cache-Control": "max-age=60",
+			"Content-Encoding": "identity", "Content-Language": "zh-CN", "Expires": "Wed, 21 Oct 2015 07:28:00 GMT"},
+			check: func(t *testing.T, _ response, h http.Header) {
+				assert.Equal(t, "text/x-mine", h.Get("Content-Type"))
+				assert.Equal(t, "attachment;filename=x.txt", h.Get("Content-Disposition"))
+				assert.Equal(t, "max-age=60", h.Get("Cache-Control"))
+				assert.Equal(t, "identity", h.Get("Content-Encoding"))
+				assert.Equal(t, "zh-CN", h.Get("Content-Language"))
+				assert.Equal(t, "Wed, 21 Oct 2015 07:28:00 GMT", h.Get("Expires"))
+			}},
+		{name: "no Content-Type field: the file part's", key: "fields/part-type.txt", wantStatus: 204,
+			check: func(t *testing.T, _ response, h http.Header) {
+				assert.Equal(t, "application/octet-stream", h.Get("Content-Type"))
+			}},
+		{name: "user metadata", key: "fields/meta.txt", wantStatus: 204, fields: map[string]string{"x-oss-meta-uuid": "myuuid", "X-Oss-Meta-Tag": "mytag"},
+			check: func(t *testing.T, _ response, h http.Header) {
+				assert.Equal(t, "myuuid", h.Get("x-oss-meta-uuid"))
+				assert.Equal(t, "mytag", h.Get("x-oss-meta-tag"))
+			}},
+		{name: "object ACL", key: "fields/public.txt", wantStatus: 204, fields: map[string]string{"x-oss-object-acl": "public-read"},
+			check: func(t *testing.T, _ response, _ http.Header) {
+				anonymous := e.send(e.newRequest("GET", e.objectURL(testBucket, "fields/public.txt"), nil))
+				assert.Equal(t, http.StatusOK, anonymous.status, "anyone may read a public-read object")
+			}},
+		{name: "an ACL OSS does not have", key: "fields/bad-acl.txt", wantStatus: 400, fields: map[string]string{"x-oss-object-acl": "everyone"}},
+		{name: "success_action_status 201", key: "fields/201.txt", wantStatus: 201, fields: map[string]string{"success_action_status": "201"},
+			check: func(t *testing.T, resp response, _ http.Header) {
+				assert.Contains(t, string(resp.body), "<Key>fields/201.txt</Key>")
+			}},
+		{name: "success_action_redirect", key: "fields/redirect.txt", wantStatus: 303, fields: map[string]string{"success_action_redirect": "https://app.example.com/done?x=1"},
+			check: func(t *testing.T, resp response, _ http.Header) {
+				assert.Contains(t, resp.header.Get("Location"), "https://app.example.com/done?")
+				assert.Contains(t, resp.header.Get("Location"), "key=fields%2Fredirect.txt")
+			}},
+		{name: "x-oss-forbid-overwrite on an existing object", key: "fields/taken.txt", wantStatus: 409, fields: map[string]string{"x-oss-forbid-overwrite": "true"},
+			check: func(t *testing.T, _ response, _ http.Header) {
+				assert.Equal(t, "first", string(e.rootRequest("GET", testBucket, "fields/taken.txt", "", nil, nil).body), "not replaced")
+			}},
+		{name: "fields OSS does not know", key: "fields/unknown.txt", wantStatus: 204, fields: map[string]string{"name": "photo.jpg", "submit": "Upload to OSS", "x-oss-unknown": "1"},
+			check: func(t *testing.T, _ response, h http.Header) { assert.Empty(t, h.Get("x-oss-unknown")) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := e.send(e.postForm(postFormSpec{key: tc.key, expiration: hour, fields: tc.fields}))
+			require.Equal(t, tc.wantStatus, resp.status, "body: %s", resp.body)
+			var head http.Header
+			if resp.status < 300 {
+				head = e.rootRequest("HEAD", testBucket, tc.key, "", nil, nil).header
+			}
+			if tc.check != nil {
+				tc.check(t, resp, head)
+			}
+		})
+	}
+}
+
+// TestPostObjectDocumentationSample posts the valid PostObject request OSS's documentation
+// shows (https://help.aliyun.com/zh/oss/support/0006-00000201): a policy naming the size
+// range, the bucket and the key, and a form that also sends success_action_status,
+// Content-Disposition and two x-oss-meta-* fields, with a "submit" field after the file. The
+// sample's key ("/user/a/objectName.txt") is no valid object name and its policy also has the
+// condition {"A": "a"} on a field the form lacks: the key drops its leading "/", and the
+// condition is refused on its own.
+func TestPostObjectDocumentationSample(t *testing.T) {
+	clock := &testClock{t: time.Now()}
+	e := newEnv(t, withClock(clock))
+	sample := func(conditions string) *http.Request {
+		policy := base64.StdEncoding.EncodeToString([]byte(`{"expiration":"` + clock.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04:05Z") +
+			`","conditions":[["content-length-range", 0, 10485760],{"bucket":"` + testBucket + `"}, ` + conditions + `{"key": "user/a/objectName.txt"}]}`))
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		for _, f := range [][2]string{{"key", "user/a/objectName.txt"}, {"success_action_status", "200"}, {"Content-Disposition", "content_disposition"},
+			{"x-oss-meta-uuid", "uuid"}, {"x-oss-meta-tag", "metadata"}, {"OSSAccessKeyId", testKeyID}, {"policy", policy}, {"Signature", postSignatureV1(testSecret, policy)}} {
+			require.NoError(t, w.WriteField(f[0], f[1]))
+		}
+		part, err := w.CreatePart(textproto.MIMEHeader{"Content-Disposition": {`form-data; name="file"; filename="MyFilename.txt"`}, "Content-Type": {"text/plain"}})
+		require.NoError(t, err)
+		part.Write([]byte("abcdefg"))
+		require.NoError(t, w.WriteField("submit", "Upload to OSS"))
+		require.NoError(t, w.Close())
+		req := e.newRequest("POST", e.srv.OSSEndpoint+"/"+testBucket, body.Bytes())
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		return req
+	}
+	resp := e.send(sample(""))
+	require.Equal(t, http.StatusOK, resp.status, "success_action_status 200: %s", resp.body)
+	head := e.rootRequest("HEAD", testBucket, "user/a/objectName.txt", "", nil, nil).header
+	assert.Equal(t, "content_disposition", head.Get("Content-Disposition"))
+	assert.Equal(t, "uuid", head.Get("x-oss-meta-uuid"))
+	assert.Equal(t, "metadata", head.Get("x-oss-meta-tag"))
+	assert.Equal(t, "text/plain", head.Get("Content-Type"), "the file part's type")
+	assert.Equal(t, "abcdefg", string(e.rootRequest("GET", testBucket, "user/a/objectName.txt", "", nil, nil).body))
+
+	resp = e.send(sample(`{"A": "a"}, `))
+	require.Equal(t, http.StatusForbidden, resp.status)
+	doc := parseError(t, resp.body)
+	assert.Equal(t, "AccessDenied", doc.Code)
+	assert.Equal(t, `Invalid according to Policy: Policy Condition failed: {"A": "a"}`, doc.Message)
 }

@@ -3,13 +3,13 @@ package emulator
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // postPolicy is a PostObject policy (spec §3.1):
@@ -37,9 +37,15 @@ type postCondition struct {
 	text string
 }
 
-// errInvalidPolicy is 400 InvalidPolicyDocument.
-func errInvalidPolicy(why string) *ossError {
-	return newOSSError(http.StatusBadRequest, "InvalidPolicyDocument", "Invalid Policy: "+why)
+// errInvalidPolicy is 400 InvalidPolicyDocument, OSS's answer to a policy it cannot read
+// (https://www.alibabacloud.com/help/en/oss/how-to-handle-common-errors-when-the-postobject-operation-is-called),
+// with the EC of the cause when OSS documents one ("" when not).
+func errInvalidPolicy(why, ec string) *ossError {
+	e := newOSSError(http.StatusBadRequest, "InvalidPolicyDocument", "Invalid Policy: "+why)
+	if ec != "" {
+		e = e.withEC(ec)
+	}
+	return e
 }
 
 // errPolicyViolation is 403 AccessDenied for a form the policy does not allow.
@@ -51,25 +57,37 @@ func errPolicyViolation(why string) *ossError {
 func parsePostPolicy(b64 string) (*postPolicy, error) {
 	doc, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil {
-		return nil, errInvalidPolicy("the policy field is not Base64.")
+		return nil, errInvalidPolicy("the policy field is not Base64.", "")
+	}
+	if !utf8.Valid(doc) {
+		return nil, errInvalidPolicy("the policy is not UTF-8 text.", ecPolicyNotUTF8)
 	}
 	var raw struct {
-		Expiration *string           `json:"expiration"`
-		Conditions []json.RawMessage `json:"conditions"`
+		Expiration *string          `json:"expiration"`
+		Conditions *json.RawMessage `json:"conditions"`
 	}
 	if err := json.Unmarshal(doc, &raw); err != nil {
-		return nil, errInvalidPolicy("the policy is not a JSON object.")
+		return nil, errInvalidPolicy("the policy is not a JSON object.", "")
 	}
 	if raw.Expiration == nil {
-		return nil, errInvalidPolicy("the policy has no expiration.")
+		return nil, errInvalidPolicy("the policy has no expiration.", "")
 	}
 	p := &postPolicy{}
 	if p.expiration, err = time.Parse(time.RFC3339, *raw.Expiration); err != nil {
-		return nil, errInvalidPolicy("expiration " + strconv.Quote(*raw.Expiration) + " is not an ISO 8601 UTC time such as 2023-12-03T13:00:00.000Z.")
+		return nil, errInvalidPolicy("expiration "+strconv.Quote(*raw.Expiration)+" is not an ISO 8601 UTC time such as 2023-12-03T13:00:00.000Z.", "")
 	}
-	for _, c := range raw.Conditions {
+	var conditions []json.RawMessage
+	switch {
+	case raw.Conditions == nil:
+		return nil, errInvalidPolicy("the policy has no conditions.", ecPolicyNoConditions)
+	case json.Unmarshal(*raw.Conditions, &conditions) != nil:
+		return nil, errInvalidPolicy("conditions must be a list.", ecPolicyConditionsNotList)
+	case len(conditions) == 0:
+		return nil, errInvalidPolicy("conditions must not be empty.", ecPolicyConditionsEmpty)
+	}
+	for _, c := range conditions {
 		if err := p.addCondition(c); err != nil {
-			return nil, errInvalidPolicy(fmt.Sprintf("condition %s: %v", c, err))
+			return nil, err
 		}
 	}
 	return p, nil
@@ -78,55 +96,72 @@ func parsePostPolicy(b64 string) (*postPolicy, error) {
 // addCondition parses one condition: {"field": "value"} or [op, "$field", value(s)], or
 // ["content-length-range", min, max].
 func (p *postPolicy) addCondition(raw json.RawMessage) error {
+	bad := func(why, ec string) error { return errInvalidPolicy("condition "+string(raw)+": "+why, ec) }
 	var exact map[string]json.RawMessage
 	if json.Unmarshal(raw, &exact) == nil {
+		if len(exact) != 1 {
+			return errInvalidPolicy("Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.", "")
+		}
 		for field, v := range exact {
-			values, err := scalarList(v)
-			if err != nil || len(values) != 1 {
-				return errors.New("an exact-match value must be a string")
+			var value string
+			if json.Unmarshal(v, &value) != nil {
+				return bad("an exact-match value must be a string.", ecPolicyConditionType)
 			}
-			p.conditions = append(p.conditions, postCondition{op: "eq", field: strings.ToLower(field), values: values, text: string(raw)})
+			p.conditions = append(p.conditions, postCondition{op: "eq", field: strings.ToLower(field), values: []string{value}, text: string(raw)})
 		}
 		return nil
 	}
 	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil || len(list) != 3 {
-		return errors.New("a condition is an object or a list of three elements")
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return bad("a condition is an object or a list.", ecPolicyConditionShape)
 	}
 	var op string
-	if err := json.Unmarshal(list[0], &op); err != nil {
-		return errors.New("the operator must be a string")
+	if len(list) == 0 || json.Unmarshal(list[0], &op) != nil || strings.HasPrefix(op, "$") {
+		return bad("a list condition starts with its matching mode (eq, starts-with, in, not-in or content-length-range).", ecPolicyConditionNoMode)
 	}
 	op = strings.ToLower(op)
-	if op == "content-length-range" {
-		lo, err1 := strconv.ParseInt(string(list[1]), 10, 64)
-		hi, err2 := strconv.ParseInt(string(list[2]), 10, 64)
-		if err1 != nil || err2 != nil || lo < 0 || hi < lo {
-			return errors.New("content-length-range needs two integers, min ≤ max")
+	switch op {
+	case "content-length-range":
+		return p.addSizeRange(list, bad)
+	case "eq", "starts-with", "in", "not-in":
+	default:
+		return bad("unknown matching mode "+strconv.Quote(op)+".", ecPolicyConditionMode)
+	}
+	if len(list) != 3 {
+		return bad(op+" takes a field and a value, no more.", ecPolicyConditionValue)
+	}
+	c := postCondition{op: op, text: string(raw)}
+	if op == "in" || op == "not-in" {
+		if json.Unmarshal(list[2], &c.values) != nil {
+			return bad(op+" takes a list of values.", ecPolicyConditionType)
 		}
-		p.sizeMin, p.sizeMax, p.hasSize = lo, hi, true
-		return nil
+	} else {
+		var v string
+		if json.Unmarshal(list[2], &v) != nil {
+			return bad(op+" takes a string value.", ecPolicyConditionType)
+		}
+		c.values = []string{v}
 	}
 	var field string
-	if err := json.Unmarshal(list[1], &field); err != nil || !strings.HasPrefix(field, "$") {
-		return errors.New(`the field must be a string starting with "$"`)
+	if json.Unmarshal(list[1], &field) != nil || !strings.HasPrefix(field, "$") {
+		return bad(`the field must be a string starting with "$".`, ecPolicyConditionValue)
 	}
-	c := postCondition{op: op, field: strings.ToLower(field[1:]), text: string(raw)}
-	var err error
-	switch op {
-	case "eq", "starts-with":
-		var v string
-		err = json.Unmarshal(list[2], &v)
-		c.values = []string{v}
-	case "in", "not-in":
-		err = json.Unmarshal(list[2], &c.values)
-	default:
-		return fmt.Errorf("unknown operator %q", op)
-	}
-	if err != nil {
-		return fmt.Errorf("bad value for %s", op)
-	}
+	c.field = strings.ToLower(field[1:])
 	p.conditions = append(p.conditions, c)
+	return nil
+}
+
+// addSizeRange parses ["content-length-range", min, max]: integers, 0 ≤ min ≤ max.
+func (p *postPolicy) addSizeRange(list []json.RawMessage, bad func(why, ec string) error) error {
+	if len(list) != 3 {
+		return bad("content-length-range takes a minimum and a maximum.", ecPolicyLengthRange)
+	}
+	lo, err1 := strconv.ParseInt(string(list[1]), 10, 64)
+	hi, err2 := strconv.ParseInt(string(list[2]), 10, 64)
+	if err1 != nil || err2 != nil || lo < 0 || hi < lo {
+		return bad("content-length-range needs two integers, min ≤ max.", ecPolicyLengthRange)
+	}
+	p.sizeMin, p.sizeMax, p.hasSize = lo, hi, true
 	return nil
 }
 
@@ -153,19 +188,17 @@ func (p *postPolicy) check(fields map[string]string) error {
 	return nil
 }
 
-// unconditionedFields are the form fields a policy need not name: the file, the policy and
-// what authenticates it (the signatures, V1's OSSAccessKeyId and the STS token, which a V4
-// policy must name anyway), the bucket (checked against the bucket the form is posted to) and
-// the key (a policy may leave it open).
+// unconditionedFields are the form fields a policy need not name under the strict rule: the
+// file, the policy and what authenticates it (the signatures, V1's OSSAccessKeyId and the STS
+// token, which a V4 policy must name anyway), the bucket (checked against the bucket the form
+// is posted to) and the key (a policy may leave it open).
 var unconditionedFields = []string{"file", "policy", "signature", "ossaccesskeyid", "x-oss-signature", "x-oss-security-token", "bucket", "key"}
 
-// checkNamed refuses a form that sends a field no condition names. This is the emulator's
-// enforcement of OSS's PostObject policy, in its conservative reading, the rule S3 documents
-// for POST policies (OSS documents similar semantics for its conditions): every form field
-// but unconditionedFields must appear in a condition, else the upload is refused with
-// AccessDenied "Invalid according to Policy: Extra input fields: <names>". So a form signed
-// for a key and a type cannot also set x-oss-object-acl, Content-Disposition,
-// success_action_redirect or metadata of the uploader's choosing.
+// checkNamed is the strict rule (Config.StrictPost), S3's for POST policies and not OSS's: it
+// refuses a form that sends a field no condition names, other than unconditionedFields, with
+// AccessDenied "Invalid according to Policy: Extra input fields: <names>". OSS itself accepts
+// such fields and applies them (its documentation's sample forms send fields their policies do
+// not name).
 func (p *postPolicy) checkNamed(sent []string) error {
 	var extra []string
 	for _, name := range sent {

@@ -24,7 +24,7 @@ func (c *call) putObject() error {
 	if err != nil {
 		return err
 	}
-	st, err := c.stageBody()
+	st, err := c.stageBody(synced)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (c *call) objectAttributes() (uploadSpec, error) {
 	if spec.forbid && c.e.store.exists(c.bucket, c.key) {
 		return spec, errFileAlreadyExists()
 	}
-	if spec.acl, err = parseObjectACL(c.r.Header.Get("x-oss-object-acl")); err != nil {
+	if spec.acl, err = c.objectACL(c.r.Header.Get("x-oss-object-acl"), c.key); err != nil {
 		return spec, err
 	}
 	spec.headers, spec.meta, err = uploadAttributes(c.r.Header, c.key)
@@ -98,8 +98,9 @@ func (c *call) deleteObject() error {
 	return nil
 }
 
-// stageBody stores the request body in a staged file, checking its size and Content-MD5.
-func (c *call) stageBody() (*staged, error) {
+// stageBody stores the request body in a staged file (synced if d says so), checking its
+// size and Content-MD5.
+func (c *call) stageBody(d durability) (*staged, error) {
 	want, err := contentMD5(c.r.Header.Get("Content-MD5"))
 	if err != nil {
 		return nil, err
@@ -108,7 +109,7 @@ func (c *call) stageBody() (*staged, error) {
 		return nil, newOSSError(http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.").
 			with("MaxSizeAllowed", strconv.Itoa(maxObjectSize))
 	}
-	st, err := stage(c.e.store.tmpDir, c.r.Body, maxObjectSize)
+	st, err := stage(c.e.store.tmpDir, c.r.Body, maxObjectSize, d)
 	var re *readError
 	if errors.As(err, &re) {
 		return nil, newOSSError(http.StatusBadRequest, "IncompleteBody",

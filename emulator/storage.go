@@ -25,9 +25,18 @@ const (
 // objectMeta describes one stored object. It is never modified once stored: a new version
 // of an object is a new objectMeta.
 type objectMeta struct {
-	Key  string `json:"key"`
-	Blob string `json:"blob"`
-	Size int64  `json:"size"`
+	Key string `json:"key"`
+	// Blob is the file of the object's bytes, when they are in one file (Normal and Appendable
+	// objects).
+	Blob string `json:"blob,omitempty"`
+	// Segments are the files of a Multipart object's bytes, one per part in order:
+	// CompleteMultipartUpload links the parts' files into place, so it costs O(parts), not
+	// O(bytes).
+	Segments []segment `json:"segments,omitempty"`
+	// UploadID is the multipart upload the object was completed from. Its directory goes once
+	// the object is published; a crash in between leaves it, and the next start removes it.
+	UploadID string `json:"uploadId,omitempty"`
+	Size     int64  `json:"size"`
 	// ETag is upper-case hex without quotes: the MD5 of a Normal object, or
 	// "<MD5 of the parts' MD5s>-<part count>" for a Multipart one.
 	ETag string `json:"etag"`
@@ -45,17 +54,26 @@ type objectMeta struct {
 	ACL string `json:"acl,omitempty"`
 }
 
+// segments returns the files of the object's bytes, in order.
+func (m *objectMeta) segments() []segment {
+	if len(m.Segments) > 0 {
+		return m.Segments
+	}
+	return []segment{{Blob: m.Blob, Size: m.Size}}
+}
+
 // store keeps buckets, objects and multipart uploads under a data directory:
 //
 //	<root>/tmp/                               staged files, removed at start
 //	<root>/buckets/<bucket>/objects/<sha256(key)>.json   object metadata
-//	<root>/buckets/<bucket>/blobs/<id>                   object bytes
+//	<root>/buckets/<bucket>/blobs/<id>                   object bytes (a multipart object's: one per part)
 //	<root>/buckets/<bucket>/uploads/<upload id>/         a multipart upload (see multipart.go)
 //
-// An object's bytes are staged and synced, renamed to a fresh blob, and only then published by
+// An object's bytes are staged and synced, renamed to a fresh blob (or, for a multipart
+// object, its parts' synced files are hard-linked to fresh blobs), and only then published by
 // atomically replacing its metadata file; the in-memory index follows the metadata files, and
 // blobs nothing refers to are removed at start. So no partial object is ever visible, even
-// after a crash.
+// after a crash (TestCrashSafety kills a process at every step).
 type store struct {
 	root, tmpDir string
 	log          *slog.Logger
@@ -68,6 +86,9 @@ type store struct {
 
 	// appendMu serializes AppendObject's read-append-publish.
 	appendMu sync.Mutex
+
+	// pins keep the blobs being read from removal.
+	pins pinSet
 }
 
 // bucket is one bucket's directory and index.
@@ -136,7 +157,7 @@ func (s *store) loadBucket(name string) error {
 	if err != nil {
 		return err
 	}
-	referenced := map[string]bool{}
+	referenced, completed := map[string]bool{}, map[string]bool{}
 	for _, ent := range metas {
 		path := filepath.Join(b.dir, "objects", ent.Name())
 		var m objectMeta
@@ -145,7 +166,7 @@ func (s *store) loadBucket(name string) error {
 			err = errors.New("file name does not match its key")
 		}
 		if err == nil {
-			_, err = os.Stat(b.blobPath(m.Blob))
+			err = b.checkSegments(&m)
 		}
 		if err != nil {
 			s.log.Warn("emulator: removing unreadable object metadata", "bucket", name, "file", ent.Name(), "err", err)
@@ -153,7 +174,10 @@ func (s *store) loadBucket(name string) error {
 			continue
 		}
 		b.objects[m.Key] = &m
-		referenced[m.Blob] = true
+		for _, seg := range m.segments() {
+			referenced[seg.Blob] = true
+		}
+		completed[m.UploadID] = true
 	}
 	blobs, err := os.ReadDir(filepath.Join(b.dir, "blobs"))
 	if err != nil {
@@ -165,7 +189,26 @@ func (s *store) loadBucket(name string) error {
 		}
 	}
 	s.buckets[name] = b
-	return s.loadUploads(b)
+	return s.loadUploads(b, completed)
+}
+
+// checkSegments checks that m's segment files exist with the sizes m gives them.
+func (b *bucket) checkSegments(m *objectMeta) error {
+	var total int64
+	for _, seg := range m.segments() {
+		info, err := os.Stat(b.blobPath(seg.Blob))
+		if err != nil {
+			return err
+		}
+		if info.Size() != seg.Size {
+			return fmt.Errorf("blob %s has %d bytes, not %d", seg.Blob, info.Size(), seg.Size)
+		}
+		total += seg.Size
+	}
+	if total != m.Size {
+		return fmt.Errorf("the blobs hold %d bytes, not %d", total, m.Size)
+	}
+	return nil
 }
 
 // metaFileName is the name of the metadata file of key.
@@ -212,41 +255,40 @@ func (s *store) head(bucketName, key string) (*objectMeta, error) {
 	return m, nil
 }
 
-// open returns an object's metadata and its bytes, opened while the index lock is held: the
-// file stays readable even if the object is replaced or deleted while it is being sent.
-func (s *store) open(bucketName, key string) (*objectMeta, *os.File, error) {
-	var f *os.File
-	m, err := s.withBlob(bucketName, key, func(blob string) (err error) {
-		f, err = os.Open(blob)
-		return err
-	})
-	return m, f, err
-}
-
-// withBlob calls use with the path of an object's bytes while the index lock is held, and
-// returns the object's metadata.
-func (s *store) withBlob(bucketName, key string, use func(blob string) error) (*objectMeta, error) {
+// open returns an object's metadata and a reader of its bytes, pinned while the index lock is
+// held: the bytes stay readable even if the object is replaced or deleted while they are being
+// sent. The caller closes the reader.
+func (s *store) open(bucketName, key string) (*objectMeta, *objectReader, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	b := s.buckets[bucketName]
 	m := b.objects[key]
 	if m == nil {
-		return nil, errNoSuchKey(key)
+		return nil, nil, errNoSuchKey(key)
 	}
-	if err := use(b.blobPath(m.Blob)); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return m, s.newObjectReader(b, m), nil
+}
+
+// bucket returns the named bucket.
+func (s *store) bucket(name string) *bucket {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.buckets[name]
 }
 
 // put publishes st as the object m.Key (m.Blob is set here). With forbidOverwrite, an existing
 // object is FileAlreadyExists. st is consumed either way.
 func (s *store) put(bucketName string, m *objectMeta, st *staged, forbidOverwrite bool) error {
-	check := func(*objectMeta) error { return nil }
+	return s.putChecked(bucketName, m, st, overwriteCheck(forbidOverwrite))
+}
+
+// overwriteCheck is the check of a write that replaces any object, or with forbidOverwrite
+// none.
+func overwriteCheck(forbidOverwrite bool) func(*objectMeta) error {
 	if forbidOverwrite {
-		check = refuseExisting
+		return refuseExisting
 	}
-	return s.putChecked(bucketName, m, st, check)
+	return func(*objectMeta) error { return nil }
 }
 
 // refuseExisting is the x-oss-forbid-overwrite precondition: FileAlreadyExists when there is
@@ -262,30 +304,54 @@ func refuseExisting(old *objectMeta) error {
 // it replaces (nil when there is none) under the index lock, allows it. st is consumed either
 // way.
 func (s *store) putChecked(bucketName string, m *objectMeta, st *staged, check func(old *objectMeta) error) error {
-	s.mu.RLock()
-	b := s.buckets[bucketName]
-	s.mu.RUnlock()
+	b := s.bucket(bucketName)
 	m.Blob = randomHex(16)
-	if err := commitFile(st.path, b.blobPath(m.Blob)); err != nil {
+	if err := commitFile(st.path, b.blobPath(m.Blob), synced); err != nil {
 		st.discard()
 		return err
 	}
+	crashPoint("put: blob committed")
+	return s.publish(b, m, check, nil)
+}
+
+// publish makes m, whose bytes are already synced in b's blobs folder, the object m.Key if
+// check, given the object it replaces (nil when there is none) under the index lock, allows
+// it; else m's blobs are removed. retire, when set, runs under the index lock once the
+// metadata is written: it removes what the new object replaces besides an older object (a
+// completed upload), before any other write can see the new object.
+func (s *store) publish(b *bucket, m *objectMeta, check func(old *objectMeta) error, retire func()) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	old := b.objects[m.Key]
 	err := check(old)
 	if err == nil {
-		err = writeJSONAtomic(s.tmpDir, b.metaPath(m.Key), m)
+		err = writeJSONAtomic(s.tmpDir, b.metaPath(m.Key), m, synced)
 	}
 	if err != nil {
-		os.Remove(b.blobPath(m.Blob))
+		s.mu.Unlock()
+		s.pins.remove(b.segmentPaths(m))
 		return err
 	}
+	crashPoint("publish: metadata written")
+	if retire != nil {
+		retire()
+	}
 	b.objects[m.Key] = m
+	s.mu.Unlock()
+	// Nothing can pin the replaced object's blobs any more: they go (unlinking a large file
+	// takes a while) without holding up other requests.
 	if old != nil {
-		os.Remove(b.blobPath(old.Blob))
+		s.pins.remove(b.segmentPaths(old))
 	}
 	return nil
+}
+
+// segmentPaths returns the paths of m's blobs.
+func (b *bucket) segmentPaths(m *objectMeta) []string {
+	var paths []string
+	for _, seg := range m.segments() {
+		paths = append(paths, b.blobPath(seg.Blob))
+	}
+	return paths
 }
 
 // update replaces the metadata of an object (not its bytes) with what change returns for it.
@@ -301,23 +367,70 @@ func (s *store) update(bucketName, key string, change func(m objectMeta) (object
 	if err != nil {
 		return nil, err
 	}
-	m.Key, m.Blob = old.Key, old.Blob
-	if err := writeJSONAtomic(s.tmpDir, b.metaPath(key), &m); err != nil {
+	m.Key, m.Blob, m.Segments, m.UploadID = old.Key, old.Blob, old.Segments, old.UploadID
+	if err := writeJSONAtomic(s.tmpDir, b.metaPath(key), &m, synced); err != nil {
 		return nil, err
 	}
 	b.objects[key] = &m
 	return &m, nil
 }
 
-// link returns an object's metadata and a staged hard link to its bytes (blobs are never
-// modified, so the link is a copy that costs nothing), made while the index lock is held.
-func (s *store) link(bucketName, key string) (*objectMeta, *staged, error) {
-	path := filepath.Join(s.tmpDir, "link-"+randomHex(8))
-	m, err := s.withBlob(bucketName, key, func(blob string) error { return os.Link(blob, path) })
-	if err != nil {
-		return nil, nil, err
+// copyTo returns a copy of the object key of srcBucket whose blobs are new hard links, in
+// dstBucket, to the source's (blobs are never modified, so a link is a copy that costs
+// nothing), made while the index lock is held. The copy is not published: pass it to publish,
+// or remove its blobs.
+func (s *store) copyTo(srcBucket, key, dstBucket string) (*objectMeta, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	src, dst := s.buckets[srcBucket], s.buckets[dstBucket]
+	m := src.objects[key]
+	if m == nil {
+		return nil, errNoSuchKey(key)
 	}
-	return m, &staged{path: path, size: m.Size, crc: m.CRC64}, nil
+	files := slices.Clone(m.segments()) // not m's own: the paths replace the names
+	for i := range files {
+		files[i].Blob = src.blobPath(files[i].Blob)
+	}
+	linked, err := dst.linkBlobs(files, "copy: blob linked")
+	if err != nil {
+		return nil, err
+	}
+	c := *m
+	c.Blob, c.Segments, c.UploadID = "", linked, ""
+	if len(linked) == 1 {
+		c.Blob, c.Segments = linked[0].Blob, nil
+	}
+	return &c, nil
+}
+
+// linkBlobs hard-links files (each a path and its size) to new blobs of b, marking step after
+// each link, and syncs b's blobs folder. It returns the new blobs, or none and an error.
+func (b *bucket) linkBlobs(files []segment, step string) ([]segment, error) {
+	linked := make([]segment, 0, len(files))
+	undo := func() {
+		for _, seg := range linked {
+			os.Remove(b.blobPath(seg.Blob))
+		}
+	}
+	for _, f := range files {
+		seg := segment{Blob: randomHex(16), Size: f.Size}
+		if err := os.Link(f.Blob, b.blobPath(seg.Blob)); err != nil {
+			undo()
+			return nil, err
+		}
+		linked = append(linked, seg)
+		crashPoint(step)
+	}
+	if err := syncPath(filepath.Join(b.dir, "blobs")); err != nil {
+		undo()
+		return nil, err
+	}
+	return linked, nil
+}
+
+// discard removes the blobs of an object that copyTo made and that will not be published.
+func (s *store) discard(bucketName string, m *objectMeta) {
+	s.pins.remove(s.bucket(bucketName).segmentPaths(m))
 }
 
 // exists reports whether an object exists.
@@ -329,17 +442,20 @@ func (s *store) exists(bucketName, key string) bool {
 // delete removes an object; a missing object is not an error (OSS answers 204 either way).
 func (s *store) delete(bucketName, key string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	b := s.buckets[bucketName]
 	m := b.objects[key]
 	if m == nil {
+		s.mu.Unlock()
 		return nil
 	}
 	if err := removeSynced(b.metaPath(key)); err != nil {
+		s.mu.Unlock()
 		return err
 	}
+	crashPoint("delete: metadata removed")
 	delete(b.objects, key)
-	os.Remove(b.blobPath(m.Blob))
+	s.mu.Unlock()
+	s.pins.remove(b.segmentPaths(m))
 	return nil
 }
 

@@ -194,8 +194,14 @@ export interface ObjectInfo {
   meta: Record<string, string>;
 }
 
+/**
+ * Downloads (get, getWithURL) read the body as it arrives: when the connection drops, the rest
+ * is asked for by Range from the bytes already received, on condition of the first answer's ETag
+ * (If-Match), up to retry.retries times in all. A changed object fails with ObjectChanged;
+ * progress goes on from where it was, in every `as` form.
+ */
 export interface GetOptions extends TransferOptions {
-  /** Default 'blob'. */
+  /** Default 'blob'. A stream resumes the same way; an error (ObjectChanged, CRC64Mismatch, NetworkError) errors the stream. */
   as?: 'blob' | 'text' | 'arraybuffer' | 'arrayBuffer' | 'stream';
   /** [start, end] inclusive, [start], or 'bytes=…'. */
   range?: [number, number?] | string;
@@ -205,7 +211,7 @@ export interface GetOptions extends TransferOptions {
   process?: string;
   versionId?: string;
   headers?: Record<string, string>;
-  /** Check a whole object read as blob, text or arraybuffer against x-oss-hash-crc64ecma when OSS sends it (default true). */
+  /** Check a whole object (no range, no process) against x-oss-hash-crc64ecma when OSS sends it, as the bytes arrive (default true); a stream errors at its end on a mismatch. */
   crc64?: boolean;
 }
 
@@ -250,6 +256,12 @@ export interface URLTransferOptions extends TransferOptions {
   renew?: () => Promise<SignedTarget> | SignedTarget;
   timers?: ClientOptions['timers'];
   transport?: Transport;
+  /**
+   * Compare the CRC-64 of the bytes with x-oss-hash-crc64ecma (default true) when a client has
+   * already loaded ossign.wasm in this page or worker (it is never loaded for that) and the
+   * bucket's CORS rule exposes the header.
+   */
+  crc64?: boolean;
 }
 
 /** A transport sends one HTTP request (see js/src/transport.js). */
@@ -406,7 +418,11 @@ export declare class Client {
   refreshCredentials(): Promise<void>;
   /** PutObject: one signed PUT with byte-level progress, retries and a CRC-64 check. */
   put(key: string, body: UploadBody, options?: PutOptions): Promise<PutResult>;
-  /** Parallel, resumable multipart upload (InitiateMultipartUpload, UploadPart, CompleteMultipartUpload). */
+  /**
+   * Parallel, resumable multipart upload (InitiateMultipartUpload, UploadPart, CompleteMultipartUpload).
+   * When InitiateMultipartUpload had to be sent again (an answer lost), the uploads the earlier
+   * attempts started are found (ListMultipartUploads: needs oss:ListMultipartUploads) and aborted.
+   */
   multipartUpload(key: string, file: UploadBody, options?: MultipartOptions): Promise<MultipartResult>;
   /** put below multipartThreshold, multipartUpload above. */
   upload(key: string, file: UploadBody, options?: UploadOptions): Promise<PutResult | MultipartResult>;

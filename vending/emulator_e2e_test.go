@@ -2,6 +2,7 @@ package vending
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -189,10 +190,12 @@ func statusOf(t *testing.T, req *http.Request) int {
 	return resp.StatusCode
 }
 
-// Finding 8 of the review: server-signed uploads accepted what the server did not sign: a
-// PostObject form took x-oss-object-acl, Content-Disposition and success_action_redirect; a
-// PUT URL took Cache-Control and Content-Disposition. Each upload carries exactly what /sign
-// returned, or OSS (here the emulator) refuses it.
+// Finding 8 of the review: server-signed uploads accepted what the server did not sign. A PUT
+// URL carries exactly what /sign returned, or OSS (here the emulator) refuses it. A form may not
+// change or leave out a field its policy pins (type, disposition, cache policy, no overwrite,
+// status, storage class, size); it may add fields the policy does not name, as on OSS: an ACL
+// is refused (it needs oss:PutObjectAcl, which the server's uploader session lacks), metadata
+// and a redirect are the uploader's own business.
 func TestSignedUploadsCarryOnlyWhatWasSigned(t *testing.T) {
 	_, _, call := startEmulatorVending(t, nil)
 	sign := func(mode string) (a struct {
@@ -204,25 +207,34 @@ func TestSignedUploadsCarryOnlyWhatWasSigned(t *testing.T) {
 	}
 	cases := []struct {
 		mode, name string
-		extra      map[string]string // headers (put) or fields (post) added to the signed ones
+		extra      map[string]string // headers (put) or fields (post) set over the signed ones ("" drops one)
+		body       string            // default "12345", the declared size
 		status     int
 	}{
-		{"put", "unsigned Cache-Control", map[string]string{"Cache-Control": "public, max-age=31536000"}, http.StatusForbidden},
-		{"put", "unsigned Content-Disposition", map[string]string{"Content-Disposition": "inline; filename=x.html"}, http.StatusForbidden},
-		{"put", "unsigned ACL", map[string]string{"x-oss-object-acl": "public-read"}, http.StatusForbidden},
-		{"put", "unsigned metadata", map[string]string{"x-oss-meta-owner": "43"}, http.StatusForbidden},
-		{"put", "exactly the signed headers", nil, http.StatusOK},
-		{"post", "public-read ACL", map[string]string{"x-oss-object-acl": "public-read"}, http.StatusForbidden},
-		{"post", "Content-Disposition of its own", map[string]string{"Content-Disposition": "attachment; filename=x.html"}, http.StatusForbidden},
-		{"post", "metadata", map[string]string{"x-oss-meta-owner": "43"}, http.StatusForbidden},
-		{"post", "redirect", map[string]string{"success_action_redirect": "https://evil.example.com/"}, http.StatusForbidden},
-		{"post", "exactly the signed fields", nil, http.StatusNoContent},
+		{mode: "put", name: "unsigned Cache-Control", extra: map[string]string{"Cache-Control": "public, max-age=31536000"}, status: http.StatusForbidden},
+		{mode: "put", name: "unsigned Content-Disposition", extra: map[string]string{"Content-Disposition": "inline; filename=x.html"}, status: http.StatusForbidden},
+		{mode: "put", name: "unsigned ACL", extra: map[string]string{"x-oss-object-acl": "public-read"}, status: http.StatusForbidden},
+		{mode: "put", name: "unsigned metadata", extra: map[string]string{"x-oss-meta-owner": "43"}, status: http.StatusForbidden},
+		{mode: "put", name: "exactly the signed headers", status: http.StatusOK},
+		{mode: "post", name: "another Content-Type", extra: map[string]string{"Content-Type": "text/html"}, status: http.StatusForbidden},
+		{mode: "post", name: "another Content-Disposition", extra: map[string]string{"Content-Disposition": "attachment; filename=x.html"}, status: http.StatusForbidden},
+		{mode: "post", name: "no Cache-Control", extra: map[string]string{"Cache-Control": ""}, status: http.StatusForbidden},
+		{mode: "post", name: "overwrite allowed", extra: map[string]string{"x-oss-forbid-overwrite": "false"}, status: http.StatusForbidden},
+		{mode: "post", name: "another status", extra: map[string]string{"success_action_status": "201"}, status: http.StatusForbidden},
+		{mode: "post", name: "another storage class", extra: map[string]string{"x-oss-storage-class": "Archive"}, status: http.StatusForbidden},
+		{mode: "post", name: "a byte more", body: "123456", status: http.StatusBadRequest},
+		{mode: "post", name: "public-read ACL", extra: map[string]string{"x-oss-object-acl": "public-read"}, status: http.StatusForbidden},
+		{mode: "post", name: "metadata (stays open: the uploader's own object)", extra: map[string]string{"x-oss-meta-owner": "43"}, status: http.StatusNoContent},
+		{mode: "post", name: "redirect (stays open: the uploader's own browser)", extra: map[string]string{"success_action_redirect": "https://app.example.com/done"}, status: http.StatusSeeOther},
+		{mode: "post", name: "exactly the signed fields", status: http.StatusNoContent},
 	}
+	noRedirects := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, tc := range cases {
 		t.Run(tc.mode+": "+tc.name, func(t *testing.T) {
 			a := sign(tc.mode)
+			body := cmp.Or(tc.body, "12345")
 			if tc.mode == "put" {
-				req := uploadPut(t, a.URL, a.Headers, "12345")
+				req := uploadPut(t, a.URL, a.Headers, body)
 				for k, v := range tc.extra {
 					req.Header.Set(k, v)
 				}
@@ -230,8 +242,16 @@ func TestSignedUploadsCarryOnlyWhatWasSigned(t *testing.T) {
 				return
 			}
 			fields := maps.Clone(a.Fields)
-			maps.Copy(fields, tc.extra)
-			assert.Equal(t, tc.status, statusOf(t, uploadForm(t, a.URL, fields, "12345")))
+			for k, v := range tc.extra {
+				fields[k] = v
+				if v == "" {
+					delete(fields, k)
+				}
+			}
+			resp, err := noRedirects.Do(uploadForm(t, a.URL, fields, body))
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, tc.status, resp.StatusCode)
 		})
 	}
 }

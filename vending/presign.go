@@ -32,11 +32,13 @@ var inlineTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/
 
 // pinnedHeaders are the attributes, besides the type and size, that a server-signed upload
 // of contentType carries, signed into the PUT URL (the upload must send exactly these) and
-// pinned by the PostObject policy (the form must send exactly these, and no other field):
-// the disposition, the cache policy, and no overwrite, so that the URL or form, once used,
-// cannot replace what was uploaded. Everything else OSS would take from an upload
-// (x-oss-object-acl, x-oss-meta-*, x-oss-storage-class…) is refused: x-oss-* headers not
-// signed into a V4 URL and form fields no condition names are.
+// pinned by exact conditions of the PostObject policy (the form must send exactly these): the
+// disposition, the cache policy, and no overwrite, so that the URL or form, once used, cannot
+// replace what was uploaded. A PUT URL refuses every x-oss-* header it does not sign (an ACL,
+// metadata, a storage class). A form may send fields its policy does not name, as OSS applies
+// them (README, "What a /sign upload may carry"): x-oss-object-acl needs oss:PutObjectAcl,
+// which the server's uploader session does not have; metadata and a redirect stay the
+// uploader's, about their own object.
 func pinnedHeaders(contentType string) []signer.Header {
 	disposition := "attachment"
 	if inlineTypes[contentType] {
@@ -72,8 +74,8 @@ type signResponse struct {
 	// Content-Disposition, Cache-Control, x-oss-forbid-overwrite, and the Content-Length
 	// browsers send by themselves.
 	Headers map[string]string `json:"Headers,omitempty"`
-	// Fields (POST) are the form fields to send before the file, exactly: the policy names
-	// each one, and OSS refuses a form with a field the policy does not name.
+	// Fields (POST) are the form fields to send before the file: the policy pins each one
+	// with an exact condition, so OSS refuses a form that changes or leaves out any of them.
 	Fields map[string]string `json:"Fields,omitempty"`
 	// Expiration is when the URL or form stops working.
 	Expiration string `json:"Expiration"`
@@ -171,8 +173,14 @@ func (s *Server) signPut(creds signer.Credentials, key string, req signRequest, 
 	return signResponse{Key: key, URL: p.URL, Method: http.MethodPut, Headers: signed, Expiration: formatExpiration(p.Expiration)}, nil
 }
 
-// signPost signs a PostObject form for exactly key, req.ContentType, req.Size bytes, status
-// 204 and pinnedHeaders; the form can carry nothing else.
+// postStorageClass is the storage class a server-signed form pins: OSS would otherwise take
+// x-oss-storage-class from the form (an Archive object cannot be read until it is restored).
+// A PUT URL needs no such field: it refuses any x-oss-* header it does not sign.
+const postStorageClass = "Standard"
+
+// signPost signs a PostObject form pinning, by exact conditions real OSS enforces, the key,
+// req.ContentType, exactly req.Size bytes, status 204, pinnedHeaders and the Standard storage
+// class: a form that changes or drops any of them is refused.
 func (s *Server) signPost(creds signer.Credentials, key string, req signRequest, now time.Time) (signResponse, error) {
 	expiration := now.Add(s.cfg.Presign.Expires)
 	if creds.Expiration.Before(expiration) {
@@ -182,6 +190,7 @@ func (s *Server) signPost(creds signer.Credentials, key string, req signRequest,
 	for _, h := range pinnedHeaders(req.ContentType) {
 		pinned = append(pinned, signer.Param{Name: h.Name, Value: h.Value})
 	}
+	pinned = append(pinned, signer.Param{Name: "x-oss-storage-class", Value: postStorageClass})
 	form, err := wire.SignPostObject(s.target, creds, wire.PostPolicy{
 		Expiration:          expiration,
 		Bucket:              s.cfg.Bucket,

@@ -90,7 +90,8 @@ func TestSignPost(t *testing.T) {
 	assert.Contains(t, policy.Conditions, map[string]any{"key": a.Key}, "exactly this key")
 	assert.Contains(t, policy.Conditions, []any{"content-length-range", 2048.0, 2048.0}, "exactly the declared size")
 	assert.Contains(t, policy.Conditions, map[string]any{"content-type": "application/pdf"})
-	for name, value := range map[string]string{"success_action_status": "204", "content-disposition": "attachment", "cache-control": "private", "x-oss-forbid-overwrite": "true"} {
+	for name, value := range map[string]string{"success_action_status": "204", "content-disposition": "attachment", "cache-control": "private",
+		"x-oss-forbid-overwrite": "true", "x-oss-storage-class": "Standard"} {
 		assert.Contains(t, policy.Conditions, map[string]any{name: value}, "pinned by the policy")
 	}
 	assert.Equal(t, "attachment", a.Fields["Content-Disposition"], "a PDF is downloaded, never rendered on the bucket's origin")

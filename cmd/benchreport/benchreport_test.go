@@ -70,3 +70,21 @@ func tableByID(t *testing.T, tables []table, id string) table {
 	t.Fatalf("no table %q", id)
 	return table{}
 }
+
+// TestMultipartTables builds the uploads table (each multipart run next to the bare fetch PUT
+// and the bare fetch multipart) and the CompleteMultipartUpload table (ns/op shown in ms).
+func TestMultipartTables(t *testing.T) {
+	r := results{}
+	require.NoError(t, parseBench(strings.NewReader(`
+BenchmarkCompleteMultipartUpload/parts=8/MiB=64-2   5   3845260 ns/op
+BenchmarkCompleteMultipartUpload/parts=64/MiB=64-2  5  12432614 ns/op
+BenchmarkChromiumTransfers-2  1  22809950453 ns/op  200 MB/s-fetch-PUT  210 MB/s-fetch-multipart  190 MB/s-ossign-multipart  150 MB/s-ossign-put
+`), "", r))
+	tables := buildTables(r)
+	transfers, complete := tableByID(t, tables, "transfers"), tableByID(t, tables, "complete")
+	assert.Equal(t, []string{"bare `fetch` multipart, same parts (the server's side of multipart)", "210", "1.05×", "–"}, transfers.rows[1])
+	assert.Equal(t, []string{"ossign `multipartUpload` (8 MiB × 4, progress, CRC-64 per part and whole)", "190", "0.95×", "0.90×"}, transfers.rows[3])
+	assert.Equal(t, []string{"8", "64 MiB", "3.85"}, complete.rows[0])
+	assert.Equal(t, []string{"64", "64 MiB", "12.4"}, complete.rows[1])
+	assert.Equal(t, []string{"8", "8 MiB", "–"}, complete.rows[2], "not measured")
+}

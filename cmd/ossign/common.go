@@ -47,12 +47,15 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 	return false, nil
 }
 
-// faultFlags registers the emulator's fault-injection flags, filling f.
-func faultFlags(fs *flag.FlagSet, f *emulator.FaultConfig) {
+// emulatorFlags registers the flags that set how the emulator behaves, filling c: fault
+// injection and the strict PostObject rule.
+func emulatorFlags(fs *flag.FlagSet, c *emulator.Config) {
+	f := &c.Faults
 	fs.Float64Var(&f.FailFraction, "fail", 0, "fraction of OSS requests to fail with 503 (fault injection)")
 	fs.Float64Var(&f.DropFraction, "drop", 0, "fraction of OSS requests whose connection is dropped mid-body (fault injection)")
 	fs.Float64Var(&f.CorruptFraction, "corrupt", 0, "fraction of OSS uploads with one byte flipped on receipt (fault injection)")
 	fs.DurationVar(&f.Latency, "latency", 0, "latency added to every OSS request (fault injection)")
 	fs.DurationVar(&f.ClockShift, "clock-shift", 0, "shift of the OSS endpoint's clock (STS keeps the true time), e.g. 20m to provoke RequestTimeTooSkewed")
 	fs.Uint64Var(&f.Seed, "fault-seed", 0, "seed of the fault sequence (the same seed gives the same faults to the same requests)")
+	fs.BoolVar(&c.StrictPost, "strict-post", false, "refuse PostObject form fields no policy condition names (S3's rule; OSS accepts and applies them)")
 }

@@ -20,7 +20,7 @@ func (o *devOptions) startEmulator(ctx context.Context, origins []string, logger
 	}
 	bucket := o.emulatorBucket()
 	emu, err := emulator.New(emulator.Config{DataDir: dir, Buckets: []string{bucket},
-		CORS: emulator.CORSRule{AllowedOrigins: origins}, Logger: logger, Faults: o.faults})
+		CORS: emulator.CORSRule{AllowedOrigins: origins}, Logger: logger, Faults: o.emulator.Faults, StrictPost: o.emulator.StrictPost})
 	if err != nil {
 		removeDir()
 		return vending.Config{}, nil, err

@@ -13,7 +13,8 @@ import (
 // devOptions are the flags of ossign dev.
 type devOptions struct {
 	addr, dist, web, data, logLevel string
-	faults                          emulator.FaultConfig
+	// emulator holds the emulator's behaviour flags (faults, strict PostObject).
+	emulator emulator.Config
 	// vend holds the ossign vend flags that point ossign dev at real OSS (realOSSFlags).
 	vend *vending.Flags
 	// shared are those flags as defined on ossign dev's flag set, by name.
@@ -41,7 +42,7 @@ func parseDevFlags(args []string, getenv func(string) string, stderr io.Writer) 
 	fs.StringVar(&o.web, "web", "web", "the demo page")
 	fs.StringVar(&o.data, "data", "", "emulator data directory (default: a temporary directory removed on exit)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	faultFlags(fs, &o.faults)
+	emulatorFlags(fs, &o.emulator)
 	o.vend, o.shared = shareVendingFlags(fs, realOSSFlags, getenv)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ossign dev [flags]\n\nRuns the demo page, the vending server (dev-anonymous) and, without --role-arn, the OSS/STS emulator, on loopback.")

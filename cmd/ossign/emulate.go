@@ -35,7 +35,7 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("emulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var buckets, origins, hostnames listFlag
-	var faults emulator.FaultConfig
+	var behaviour emulator.Config
 	dataFlag := fs.String("data", "", "data directory (default: a temporary directory removed on exit)")
 	ossAddr := fs.String("addr", emulator.DefaultAddr, "OSS listen address (loopback only)")
 	stsAddr := fs.String("sts-addr", emulator.DefaultAddr, "STS listen address (loopback only)")
@@ -47,7 +47,7 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Var(&buckets, "bucket", "bucket to create (repeatable or comma-separated; default "+defaultBucket+")")
 	fs.Var(&origins, "origin", "allowed CORS origin, * wildcards allowed (repeatable or comma-separated; default: CORS off)")
 	fs.Var(&hostnames, "hostname", "extra host name for virtual-hosted buckets, <bucket>.<hostname> (repeatable; localhost always is one)")
-	faultFlags(fs, &faults)
+	emulatorFlags(fs, &behaviour)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ossign emulate [flags]\n\nRuns a local OSS endpoint (http) and STS endpoint (https) on loopback.")
 		fs.PrintDefaults()
@@ -71,7 +71,7 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		DataDir: dir, Buckets: buckets, Region: *region, RoleARN: *roleARN,
 		RootAccessKeyID: *keyID, RootAccessKeySecret: *keySecret,
 		CORS:      emulator.CORSRule{AllowedOrigins: origins},
-		Hostnames: hostnames, Faults: faults,
+		Hostnames: hostnames, Faults: behaviour.Faults, StrictPost: behaviour.StrictPost,
 		OSSAddr: *ossAddr, STSAddr: *stsAddr,
 		Logger: logger,
 	})

@@ -4,8 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"os/exec"
@@ -217,4 +221,46 @@ func main() {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Equal(t, "from the Go snippet", string(out))
+}
+
+// TestEmulateStrictPost posts a PostObject form with a field its policy does not name
+// (x-oss-meta-note) to `ossign emulate`: accepted and stored by default, as OSS does; refused
+// with "Extra input fields" with -strict-post. ossign dev takes the flag too.
+func TestEmulateStrictPost(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		args       []string
+		wantStatus int
+	}{
+		{"default, as OSS", nil, http.StatusNoContent},
+		{"-strict-post", []string{"-strict-post"}, http.StatusForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lines, _ := startEmulate(t, append([]string{"-bucket", "photos", "-log-level", "error"}, tc.args...)...)
+			endpoint := strings.Fields(lines["OSS endpoint"])[0]
+			policy := base64.StdEncoding.EncodeToString([]byte(`{"expiration":"` + time.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04:05.000Z") +
+				`","conditions":[{"bucket":"photos"},{"key":"notes/a.txt"}]}`))
+			mac := hmac.New(sha1.New, []byte(lines["AccessKeySecret"]))
+			mac.Write([]byte(policy))
+			var body bytes.Buffer
+			form := multipart.NewWriter(&body)
+			for _, f := range [][2]string{{"key", "notes/a.txt"}, {"OSSAccessKeyId", lines["AccessKeyId"]}, {"policy", policy},
+				{"Signature", base64.StdEncoding.EncodeToString(mac.Sum(nil))}, {"x-oss-meta-note", "not in the policy"}, {"file", "hello"}} {
+				require.NoError(t, form.WriteField(f[0], f[1]))
+			}
+			require.NoError(t, form.Close())
+			resp, err := http.Post(endpoint+"/photos", form.FormDataContentType(), &body)
+			require.NoError(t, err)
+			answer, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, tc.wantStatus, resp.StatusCode, "%s", answer)
+			if tc.wantStatus == http.StatusForbidden {
+				assert.Contains(t, string(answer), "Extra input fields: x-oss-meta-note")
+			}
+		})
+	}
+	opts, _, err := parseDevFlags([]string{"-strict-post", "-fail", "0.1"}, envMap(nil), io.Discard)
+	require.NoError(t, err)
+	assert.True(t, opts.emulator.StrictPost)
+	assert.Equal(t, 0.1, opts.emulator.Faults.FailFraction)
 }

@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,7 +17,6 @@ import (
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/serviceworker"
 	"github.com/chromedp/chromedp"
@@ -97,25 +95,11 @@ func (e *workerEnv) openWorkerPage(t testing.TB, query string, timeout time.Dura
 	return openPageFor(t, e.base+"/sw.html?"+query, timeout)
 }
 
-// rootClient is an official Go SDK client with the emulator's root key: an independent way to
-// put and read objects.
-func (e *transferEnv) rootClient() (*oss.Client, func()) {
-	addr := strings.TrimPrefix(e.srv.OSSEndpoint, "http://")
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return (&net.Dialer{}).DialContext(ctx, network, addr)
-	}}
-	client := oss.NewClient(oss.LoadDefaultConfig().
-		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(e.emu.RootAccessKeyID(), e.emu.RootAccessKeySecret())).
-		WithEndpoint(e.srv.OSSEndpoint).WithRegion(e.emu.Region()).WithHttpClient(&http.Client{Transport: tr}))
-	return client, tr.CloseIdleConnections
-}
-
 // putObject stores body under key (with the Go SDK and the root key) with its Content-Type and
 // Cache-Control ("" for none).
 func (e *transferEnv) putObject(key string, body []byte, contentType, cacheControl string) {
 	e.t.Helper()
-	client, done := e.rootClient()
-	defer done()
+	client := e.sdk()
 	req := &oss.PutObjectRequest{Bucket: oss.Ptr(transferBucket), Key: oss.Ptr(key), Body: bytes.NewReader(body)}
 	if contentType != "" {
 		req.ContentType = oss.Ptr(contentType)
@@ -130,8 +114,7 @@ func (e *transferEnv) putObject(key string, body []byte, contentType, cacheContr
 // putPublicObject stores body under key as putObject does, readable by anyone (public-read).
 func (e *transferEnv) putPublicObject(key string, body []byte, contentType, cacheControl string) {
 	e.t.Helper()
-	client, done := e.rootClient()
-	defer done()
+	client := e.sdk()
 	_, err := client.PutObject(context.Background(), &oss.PutObjectRequest{Bucket: oss.Ptr(transferBucket), Key: oss.Ptr(key), Body: bytes.NewReader(body),
 		ContentType: oss.Ptr(contentType), CacheControl: oss.Ptr(cacheControl), Acl: oss.ObjectACLPublicRead})
 	require.NoError(e.t, err)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,13 +22,23 @@ import (
 	"github.com/ossign/ossign/emulator"
 )
 
-// storedSHA256 reads bucket/key through the official Go SDK with the emulator's root key: an
-// independent look at what the page stored.
+// sdk is an official Go SDK client of the emulator with its root key: an independent look at
+// what the page stored.
+func (e *transferEnv) sdk() *oss.Client {
+	addr := strings.TrimPrefix(e.srv.OSSEndpoint, "http://")
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}
+	e.t.Cleanup(tr.CloseIdleConnections)
+	return oss.NewClient(oss.LoadDefaultConfig().
+		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(e.emu.RootAccessKeyID(), e.emu.RootAccessKeySecret())).
+		WithEndpoint(e.srv.OSSEndpoint).WithRegion(e.emu.Region()).WithHttpClient(&http.Client{Transport: tr}))
+}
+
+// storedSHA256 reads bucket/key through the official Go SDK with the emulator's root key.
 func (e *transferEnv) storedSHA256(key string) string {
 	e.t.Helper()
-	client, done := e.rootClient()
-	defer done()
-	res, err := client.GetObject(context.Background(), &oss.GetObjectRequest{Bucket: oss.Ptr(transferBucket), Key: oss.Ptr(key)})
+	res, err := e.sdk().GetObject(context.Background(), &oss.GetObjectRequest{Bucket: oss.Ptr(transferBucket), Key: oss.Ptr(key)})
 	require.NoError(e.t, err)
 	defer res.Body.Close()
 	h := sha256.New()
@@ -115,6 +127,14 @@ func TestTransferUnderFaults(t *testing.T) {
 			assert.Equal(t, want[n], e.BodyBytes, "%s part %d: the emulator accepted %d bytes", f.Key, n, e.BodyBytes)
 		}
 	}
+	assert.Empty(t, env.emu.OpenUploads(transferBucket), "no upload is left open, not even by an InitiateMultipartUpload sent twice")
+	cleanups := 0
+	for _, e := range env.logs.entries(t) {
+		if e.Op == "ListMultipartUploads" && e.Status == http.StatusOK {
+			cleanups++
+		}
+	}
+	t.Logf("%d retried InitiateMultipartUpload calls looked for uploads to abort", cleanups)
 	stats := env.emu.Stats()
 	assert.Positive(t, stats.InjectedFailures, "503s were injected")
 	assert.Positive(t, stats.InjectedDrops, "connections were dropped")

@@ -1,31 +1,44 @@
 import { OssignError } from './errors.js';
 import { requireHeader } from './osserror.js';
 
-// CRC-64 (OSS's x-oss-hash-crc64ecma) of Blobs, computed in the wasm module: chunks are read
-// from the Blob's stream and only copied into the module's memory to be hashed.
+// CRC-64 (OSS's x-oss-hash-crc64ecma) of Blobs, computed in the wasm module: the Blob is read
+// in large slices and hashed in the module's I/O buffer, a megabyte at a time.
+
+/** The slice of a Blob read at once: big reads cost the page less than a stream's 64 KiB chunks. */
+const READ_SIZE = 8 << 20;
+/** The bytes hashed per call into the module (its I/O buffer grows to this size). */
+const HASH_SIZE = 1 << 20;
 
 /**
- * The CRC-64 of a Blob's bytes, read as a stream (in Chromium about three times the rate of
- * reading 1 MiB slices one after another).
+ * The CRC-64 of a Blob's bytes, read 8 MiB at a time, the next slice read while one is hashed
+ * (in Chromium's profiler, hashing the parts of a 64 MiB multipart upload this way took the page
+ * about a quarter less of its main thread than reading each part's stream).
  * @param {import('./wasm.js').WasmModule} module
  * @param {Blob} blob
  * @param {AbortSignal} [signal]
  * @returns {Promise<bigint>}
  */
 export async function crc64OfBlob(module, blob, signal) {
+  const read = (at) => {
+    const pending = blob.slice(at, at + READ_SIZE).arrayBuffer();
+    pending.catch(() => {}); // awaited below, unless an abort comes first
+    return pending;
+  };
   let crc = 0n;
-  const reader = blob.stream().getReader();
-  try {
-    for (;;) {
-      signal?.throwIfAborted();
-      const { done, value } = await reader.read();
-      if (done) return crc;
-      crc = module.crc64(crc, value);
-    }
-  } catch (err) {
-    reader.cancel().catch(() => {});
-    throw err;
+  let next = read(0);
+  for (let at = 0; at < blob.size; at += READ_SIZE) {
+    signal?.throwIfAborted();
+    const bytes = new Uint8Array(await next);
+    if (at + READ_SIZE < blob.size) next = read(at + READ_SIZE);
+    crc = crc64OfBytes(module, crc, bytes);
   }
+  return crc;
+}
+
+/** Folds bytes into a running CRC-64, a megabyte per call into the module. */
+export function crc64OfBytes(module, crc, bytes) {
+  for (let at = 0; at < bytes.length; at += HASH_SIZE) crc = module.crc64(crc, bytes.subarray(at, at + HASH_SIZE));
+  return crc;
 }
 
 /**

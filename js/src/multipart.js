@@ -7,11 +7,17 @@ import { ProgressTracker } from './progress.js';
 import { checkpointId, checkpointStore } from './checkpoint.js';
 import { uploadHeaders, checksCRC64 } from './put.js';
 import { uploadBlob, unquote } from './bodies.js';
+import { decodeListedKey } from './objects.js';
 
 /** OSS's multipart limits: parts of at least 100 KiB (but the last), at most 10,000 parts. */
 const MIN_PART_SIZE = 100 << 10;
 const MAX_PART_SIZE = 5 * 1024 ** 3;
 const MAX_PARTS = 10000;
+/**
+ * How far outside the span of a retried InitiateMultipartUpload an upload it started may be
+ * dated: OSS's Initiated times are rounded to the millisecond, its clock ticks apart from ours.
+ */
+const ORPHAN_SLACK_MS = 1000;
 /** The part size when the caller names none. */
 const DEFAULT_PART_SIZE = 8 << 20;
 /** Parts in flight at once when the caller names no number. */
@@ -122,6 +128,7 @@ class MultipartJob {
   }
 
   async initiate() {
+    const startedAt = this.client.now();
     const reply = await sendSigned(this.client, {
       method: 'POST', key: this.key, query: { uploads: null }, headers: this.headers, responseType: 'text',
     }, this.requestOpts());
@@ -129,6 +136,48 @@ class MultipartJob {
     if (!uploadId) throw new OssignError('MalformedResponse', `${this.what()}: InitiateMultipartUpload answered no UploadId`);
     this.setLayout(uploadId, choosePartSize(this.blob.size, this.opts.partSize));
     this.save();
+    if (reply.attempts > 1) await this.abortOrphans(this.client.now() - startedAt);
+  }
+
+  /**
+   * After an InitiateMultipartUpload sent more than once, aborts the uploads that the earlier
+   * attempts may have started although their answers were lost: ListMultipartUploads' uploads of
+   * exactly this key initiated, by OSS's clock, in the span the call took before this upload
+   * (so the client's clock, and its offset from OSS's, do not matter). Best effort: without
+   * oss:ListMultipartUploads they stay, and the upload goes on.
+   */
+  async abortOrphans(took) {
+    try {
+      const uploads = await this.listKeyUploads();
+      const mine = uploads.find((u) => u.uploadId === this.uploadId);
+      if (!mine) return;
+      const orphans = uploads.filter((u) => u.uploadId !== this.uploadId &&
+        u.initiated <= mine.initiated && u.initiated >= mine.initiated - took - ORPHAN_SLACK_MS);
+      await Promise.all(orphans.map((u) => sendSigned(this.client, { method: 'DELETE', key: this.key, query: { uploadId: u.uploadId } }, this.requestOpts())
+        .catch((err) => { if (err.code !== 'NoSuchUpload') throw err; })));
+    } catch (err) {
+      if (this.stop.signal.aborted) throw err;
+    }
+  }
+
+  /** The multipart uploads of exactly this key, following ListMultipartUploads' pages. */
+  async listKeyUploads() {
+    const uploads = [];
+    let markers = {};
+    for (;;) {
+      const reply = await sendSigned(this.client, {
+        method: 'GET', key: '', responseType: 'text',
+        query: { uploads: null, prefix: this.key, 'encoding-type': 'url', 'max-uploads': '1000', ...markers },
+      }, this.requestOpts());
+      const root = parseXML(reply.body);
+      for (const u of root.all('Upload')) {
+        const key = decodeListedKey(u.childText('Key'));
+        if (key === this.key) uploads.push({ uploadId: u.childText('UploadId'), initiated: Date.parse(u.childText('Initiated')) });
+      }
+      if (root.childText('IsTruncated') !== 'true') return uploads;
+      markers = { 'key-marker': decodeListedKey(root.childText('NextKeyMarker')), 'upload-id-marker': root.childText('NextUploadIdMarker') };
+      if (markers['key-marker'] !== this.key) return uploads; // past this key's uploads
+    }
   }
 
   /**

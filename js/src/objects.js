@@ -1,9 +1,8 @@
 import { OssignError } from './errors.js';
 import { sendSigned } from './send.js';
 import { parseXML } from './xml.js';
-import { crc64OfBlob, checkCRC64 } from './crc64.js';
-import { downloadProgress } from './progress.js';
-import { unquote, rangeHeader, bodyForm, blobAs } from './bodies.js';
+import { Download } from './download.js';
+import { unquote, bodyForm, blobAs } from './bodies.js';
 import { kebab } from './request.js';
 
 /** What head and get report about an object, from the response headers the page may read. */
@@ -26,30 +25,28 @@ function objectInfo(key, headers) {
 
 /**
  * GetObject: the body as a Blob (default), text, ArrayBuffer or ReadableStream, with download
- * progress; a whole object (no range) read as Blob, text or ArrayBuffer is checked against
- * OSS's CRC-64 when the response carries one.
+ * progress; a dropped connection resumes by Range from the bytes already here (see download.js);
+ * a whole object is checked against OSS's CRC-64 when the response carries one.
  */
 export async function getObject(client, key, opts = {}) {
   const as = bodyForm(opts.as);
-  const headers = { ...(opts.headers ?? {}) };
-  if (opts.range !== undefined) headers.Range = rangeHeader(opts.range);
   const query = {};
   for (const [name, value] of Object.entries(opts.response ?? {})) query[`response-${kebab(name)}`] = value;
   if (opts.process !== undefined) query['x-oss-process'] = opts.process;
   if (opts.versionId !== undefined) query.versionId = opts.versionId;
-  const progress = downloadProgress(opts.onProgress);
-  const reply = await sendSigned(client, {
-    method: 'GET', key, headers, query, responseType: as === 'stream' ? 'stream' : 'blob',
-    onDownloadProgress: progress.onDownloadProgress,
+  const send = (headers) => sendSigned(client, {
+    method: 'GET', key, headers: { ...(opts.headers ?? {}), ...headers }, query, responseType: 'stream',
   }, opts);
+  const download = new Download(send, {
+    what: `GET ${key}`, range: opts.range, module: client.module, crc64: opts.crc64 !== false && opts.process === undefined,
+    resumable: opts.process === undefined, onProgress: opts.onProgress, signal: opts.signal,
+    retry: opts.retry ?? client.retry, timers: client.timers,
+  });
+  const reply = await download.start();
   const info = objectInfo(key, reply.headers);
-  if (as === 'stream') return { ...info, status: reply.status, body: reply.body };
-  const blob = reply.body;
+  if (as === 'stream') return { ...info, status: reply.status, body: download.stream() };
+  const blob = await download.blob();
   info.size = blob.size;
-  if (opts.range === undefined && reply.status === 200 && info.crc64 && opts.crc64 !== false && opts.process === undefined) {
-    checkCRC64(info.crc64, await crc64OfBlob(client.module, blob, opts.signal), `GET ${key}`, { requestId: reply.headers.get('x-oss-request-id') ?? undefined });
-  }
-  progress.finish(blob.size);
   return { ...info, status: reply.status, body: await blobAs(blob, as) };
 }
 
@@ -66,6 +63,11 @@ export async function deleteObject(client, key, opts = {}) {
   return { key };
 }
 
+/** A key or prefix of a listing sent with encoding-type=url, decoded (undefined stays undefined). */
+export function decodeListedKey(s) {
+  return s === undefined ? undefined : decodeURIComponent(s.replace(/\+/g, ' '));
+}
+
 /**
  * ListObjectsV2 of the client's bucket: one page of objects (and common prefixes, with a
  * delimiter), keys URL-encoded on the wire so that any key survives XML.
@@ -78,7 +80,7 @@ export async function listObjects(client, opts = {}) {
   }
   const reply = await sendSigned(client, { method: 'GET', bucket: opts.bucket, query, responseType: 'text' }, opts);
   const root = parseXML(reply.body);
-  const decode = (s) => (s === undefined ? undefined : decodeURIComponent(s.replace(/\+/g, ' ')));
+  const decode = decodeListedKey;
   return {
     objects: root.all('Contents').map((c) => ({
       key: decode(c.childText('Key')),

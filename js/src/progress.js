@@ -46,22 +46,3 @@ export class ProgressTracker {
     }
   }
 }
-
-/**
- * Progress of a download, whose size the first event tells: the transport's
- * onDownloadProgress(loaded, total) callback, and finish(size) once the body is complete.
- */
-export function downloadProgress(onProgress) {
-  if (!onProgress) return { onDownloadProgress: undefined, finish() {} };
-  const tracker = new ProgressTracker(undefined, onProgress);
-  return {
-    onDownloadProgress(loaded, total) {
-      if (tracker.total === undefined) tracker.total = total;
-      tracker.update(0, loaded);
-    },
-    finish(size) {
-      tracker.total = size;
-      tracker.finish(0, size);
-    },
-  };
-}

@@ -16,6 +16,8 @@ const MAX_RENEWALS = 2;
  * - an OSS error that hooks.renew can mend (new credentials, a corrected clock, a new URL):
  *   at once, at most twice;
  * - anything else fails at once, as OSS's Code (hooks.explain may add to the error).
+ * The reply tells how many times the request was sent (attempts): more than once means an
+ * earlier attempt may have reached OSS and taken effect although its answer never arrived.
  * @param {{send: Function}} transport
  * @param {{method: string, body?: Blob|string, responseType?: string, cache?: RequestCache,
  *   notModified?: boolean, onUploadProgress?: Function, onDownloadProgress?: Function}} spec
@@ -23,17 +25,19 @@ const MAX_RENEWALS = 2;
  * @param {{signal?: AbortSignal, retry?: object|false, timers?: object, retryDefaults?: object}} opts
  * @param {{what: string, bucket?: string, prepare: () => Promise<{url: string, headers: object, body?: unknown}>,
  *   renew: (err: Error, prepared: object) => Promise<boolean>, explain?: (err: Error, prepared: object) => void}} hooks
- * @returns {Promise<{status: number, headers: Map<string, string>, body: unknown}>}
+ * @returns {Promise<{status: number, headers: Map<string, string>, body: unknown, attempts: number}>}
  */
 export async function sendWithRetry(transport, spec, opts, hooks) {
   const retry = retrySettings(opts.retry, opts.retryDefaults);
   let failures = 0;
   let renewals = 0;
+  let attempts = 0;
   const backoff = () => sleepFor(jitteredBackoff(failures++, retry), opts.signal, opts.timers);
   for (;;) {
     opts.signal?.throwIfAborted();
     const prepared = await hooks.prepare();
     let reply;
+    attempts++;
     try {
       reply = await transport.send({
         method: spec.method, url: prepared.url, headers: prepared.headers, body: prepared.body ?? spec.body,
@@ -48,7 +52,7 @@ export async function sendWithRetry(transport, spec, opts, hooks) {
       }
       throw await explainNetworkFailure(err, prepared.url, hooks.bucket, failures + 1);
     }
-    if ((reply.status >= 200 && reply.status < 300) || (reply.status === 304 && spec.notModified)) return reply;
+    if ((reply.status >= 200 && reply.status < 300) || (reply.status === 304 && spec.notModified)) return Object.assign(reply, { attempts });
     const err = await responseError(reply, hooks.what);
     if (renewals < MAX_RENEWALS && await hooks.renew(err, prepared)) {
       renewals++;

@@ -1,13 +1,16 @@
 import { OssignError } from './errors.js';
 import { sendWithRetry } from './send.js';
 import { defaultTransport, shownURL } from './transport.js';
-import { ProgressTracker, downloadProgress } from './progress.js';
-import { uploadBlob, unquote, rangeHeader, bodyForm, blobAs } from './bodies.js';
+import { ProgressTracker } from './progress.js';
+import { uploadBlob, unquote, bodyForm, blobAs } from './bodies.js';
+import { Download } from './download.js';
+import { startCRC64, checkCRC64 } from './crc64.js';
+import { loadedModule } from './wasm.js';
 
 // Transfers through URLs someone else signed: the vending server's POST /sign, a backend using
-// the Go signer, ali-oss on a server. No credentials and no wasm module are needed; progress,
-// cancel and retries work as for the client's own transfers, and an expired URL is replaced by
-// asking renew() for a fresh one.
+// the Go signer, ali-oss on a server. No credentials and no wasm module are needed (a module a
+// client already loaded checks CRC-64s); progress, cancel, retries and resume work as for the
+// client's own transfers, and an expired URL is replaced by asking renew() for a fresh one.
 
 /** A signed target: a URL, or {url, method, headers} (ossign's presign) or {URL, Method, Headers} (POST /sign). */
 function signedTarget(target, method) {
@@ -22,13 +25,16 @@ function urlExpired(err) {
   return err.code === 'SecurityTokenExpired' || (err.code === 'AccessDenied' && /expired/i.test(err.message));
 }
 
-/** Sends through a signed target with retries, renewing it once it expires. */
-async function sendToSigned(target, method, spec, opts) {
+/**
+ * A sender through a signed target, with retries, that renews the target once it expires (and
+ * keeps the renewed one for its later requests): (spec, headers) → reply.
+ */
+function signedSender(target, method, opts) {
   let current = signedTarget(target, method);
-  return sendWithRetry(opts.transport ?? defaultTransport(), { ...spec, method: current.method }, opts, {
+  return (spec, headers = {}) => sendWithRetry(opts.transport ?? defaultTransport(), { ...spec, method: current.method }, opts, {
     what: `${current.method} ${shownURL(current.url)}`,
     bucket: new URL(current.url).hostname.split('.')[0],
-    prepare: async () => ({ url: current.url, headers: { ...current.headers, ...(opts.headers ?? {}) } }),
+    prepare: async () => ({ url: current.url, headers: { ...current.headers, ...(opts.headers ?? {}), ...headers } }),
     async renew(err) {
       if (!opts.renew || !urlExpired(err)) return false;
       current = signedTarget(await opts.renew(), method);
@@ -37,33 +43,47 @@ async function sendToSigned(target, method, spec, opts) {
   });
 }
 
+/** The module for a URL transfer's CRC-64 check: one already loaded, unless crc64 is false. */
+function checkingModule(opts) {
+  return opts.crc64 === false ? undefined : loadedModule();
+}
+
 /**
  * Uploads body with a PUT to a URL signed elsewhere, with byte-level progress, cancel, retries
- * and renew() on expiry. Sends the target's headers (the signed Content-Type) exactly.
+ * and renew() on expiry. Sends the target's headers (the signed Content-Type) exactly. When a
+ * client has already loaded the wasm module, the body's CRC-64 is compared with OSS's (when
+ * the bucket's CORS rule lets the page read it); the module is never loaded for that.
  * @returns {Promise<{etag: string|null, crc64: string|null, size: number, requestId: string|null}>}
  */
 export async function putWithURL(target, body, opts = {}) {
   const blob = await uploadBlob(body);
+  const module = checkingModule(opts);
+  const computing = startCRC64(module, blob, Boolean(module), opts.signal);
   const progress = new ProgressTracker(blob.size, opts.onProgress);
-  const reply = await sendToSigned(target, 'PUT', { body: blob, onUploadProgress: (n) => progress.update(0, n) }, opts);
+  const reply = await signedSender(target, 'PUT', opts)({ body: blob, onUploadProgress: (n) => progress.update(0, n) });
+  const crc64 = reply.headers.get('x-oss-hash-crc64ecma') ?? null;
+  const requestId = reply.headers.get('x-oss-request-id') ?? null;
+  if (computing && crc64) checkCRC64(crc64, await computing, `PUT ${shownURL(signedTarget(target, 'PUT').url)}`, { requestId: requestId ?? undefined });
   progress.finish(0, blob.size);
-  return {
-    etag: unquote(reply.headers.get('etag')), crc64: reply.headers.get('x-oss-hash-crc64ecma') ?? null,
-    size: blob.size, requestId: reply.headers.get('x-oss-request-id') ?? null,
-  };
+  return { etag: unquote(reply.headers.get('etag')), crc64, size: blob.size, requestId };
 }
 
 /**
  * Downloads from a URL signed elsewhere: the body as a Blob (default), text, ArrayBuffer or
- * stream, with progress, cancel, retries and renew() on expiry.
+ * stream, with progress, cancel, retries, renew() on expiry and resume by Range after a dropped
+ * connection. A whole object is checked against OSS's CRC-64 when a client has already loaded
+ * the wasm module.
  */
 export async function getWithURL(target, opts = {}) {
   const as = bodyForm(opts.as);
-  const progress = downloadProgress(opts.onProgress);
-  const reply = await sendToSigned(target, 'GET', {
-    responseType: as === 'stream' ? 'stream' : 'blob', onDownloadProgress: progress.onDownloadProgress,
-  }, { ...opts, headers: { ...(opts.headers ?? {}), ...(opts.range === undefined ? {} : { Range: rangeHeader(opts.range) }) } });
-  if (as === 'stream') return { status: reply.status, body: reply.body, contentType: reply.headers.get('content-type') ?? null };
-  progress.finish(reply.body.size);
-  return { status: reply.status, body: await blobAs(reply.body, as), contentType: reply.headers.get('content-type') ?? null, size: reply.body.size };
+  const send = signedSender(target, 'GET', opts);
+  const download = new Download((headers) => send({ responseType: 'stream' }, headers), {
+    what: `GET ${shownURL(signedTarget(target, 'GET').url)}`, range: opts.range, module: checkingModule(opts),
+    onProgress: opts.onProgress, signal: opts.signal, retry: opts.retry, timers: opts.timers,
+  });
+  const reply = await download.start();
+  const contentType = reply.headers.get('content-type') ?? null;
+  if (as === 'stream') return { status: reply.status, body: download.stream(), contentType };
+  const blob = await download.blob();
+  return { status: reply.status, body: await blobAs(blob, as), contentType, size: blob.size };
 }

@@ -3,6 +3,8 @@ import { OssignError } from './errors.js';
 // One instance of the module per realm (page or worker): every client shares it and keeps its
 // own credentials inside it.
 let loading;
+/** The module once it is ready (until it exits). */
+let loaded;
 
 /**
  * Loads ossign.wasm once. getSource is asked where the module is only when loading starts:
@@ -13,12 +15,21 @@ let loading;
  */
 export function loadModule(getSource) {
   if (!loading) {
-    loading = Promise.resolve().then(() => instantiate(getSource())).catch((err) => {
+    loading = Promise.resolve().then(() => instantiate(getSource())).then((module) => (loaded = module), (err) => {
       loading = undefined; // let a later call try again
       throw err;
     });
   }
   return loading;
+}
+
+/**
+ * The module if it is loaded and ready in this realm, else undefined; never starts loading it
+ * (transfers through signed URLs check CRC-64s only when a client has already loaded it).
+ * @returns {WasmModule|undefined}
+ */
+export function loadedModule() {
+  return loaded;
 }
 
 /** Marks a start-up step on the page's performance timeline (DevTools shows them). */
@@ -38,7 +49,7 @@ async function instantiate({ wasmURL, wasmModule }) {
   const api = await new Promise((resolve, reject) => {
     globalThis.__ossignInit = resolve;
     go.run(instance).then(() => {
-      loading = undefined; // a module that exited cannot sign: the next createClient loads anew
+      loading = loaded = undefined; // a module that exited cannot sign: the next createClient loads anew
       reject(new OssignError('LoadFailed', 'ossign.wasm exited before it was ready'));
     }, reject);
   });

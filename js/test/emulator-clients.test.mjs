@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ossign, wasmModule } from './helpers.mjs';
@@ -112,6 +113,56 @@ for (const [via, aliClient] of Object.entries(aliClients)) {
     await client.abortMultipartUpload('big/unfinished-1.bin', first.uploadId);
     await client.abortMultipartUpload('big/unfinished-2.bin', second.uploadId);
   });
+}
+
+/** Temporary credentials from the emulator's STS, through ali-oss's STS client (trusting the printed CA). */
+async function stsCredentials() {
+  const urllib = createRequire(createRequire(import.meta.url).resolve('ali-oss'))('urllib');
+  const agent = new Agent({ ca: readFileSync(banner['CA certificate']) });
+  const sts = new OSS.STS({
+    accessKeyId: banner.AccessKeyId, accessKeySecret: banner.AccessKeySecret, endpoint: banner['STS endpoint'].split(' ')[0],
+    urllib: { request: (url, params) => urllib.request(url, { ...params, httpsAgent: agent }) },
+  });
+  const { credentials } = await sts.assumeRole(banner['role ARN'], '', 900, 'form-upload');
+  return { accessKeyId: credentials.AccessKeyId, accessKeySecret: credentials.AccessKeySecret, stsToken: credentials.SecurityToken };
+}
+
+// OSS's JavaScript form-upload sample: a policy with only content-length-range, signed by
+// ali-oss (calculatePostSignature, V1; signPostObjectPolicyV4 with the conditions V4 needs),
+// and a form that also sends success_action_status, which no condition names.
+for (const version of ['V1', 'V4']) {
+  for (const who of ['root', 'STS']) {
+    test(`ali-oss form upload, ${version}, ${who} credentials: fields the policy does not name are accepted`, async () => {
+      const creds = who === 'root' ? { accessKeyId: banner.AccessKeyId, accessKeySecret: banner.AccessKeySecret } : await stsCredentials();
+      const client = new OSS({ region: 'oss-cn-hangzhou', bucket: 'photos', ...creds });
+      const key = `forms/${version}-${who}.txt`;
+      const conditions = [['content-length-range', 0, 1048576000]];
+      const fields = { key, success_action_status: '200' };
+      const now = new Date();
+      const expiration = new Date(now.getTime() + 3600_000).toISOString();
+      if (creds.stsToken) fields['x-oss-security-token'] = creds.stsToken;
+      if (version === 'V1') {
+        const signed = client.calculatePostSignature({ expiration, conditions });
+        Object.assign(fields, { policy: signed.policy, OSSAccessKeyId: signed.OSSAccessKeyId, signature: signed.Signature });
+      } else {
+        const date = now.toISOString().replace(/[-:]|\.\d{3}/g, '');
+        Object.assign(fields, { 'x-oss-signature-version': 'OSS4-HMAC-SHA256', 'x-oss-credential': `${creds.accessKeyId}/${date.slice(0, 8)}/cn-hangzhou/oss/aliyun_v4_request`, 'x-oss-date': date });
+        for (const name of ['x-oss-signature-version', 'x-oss-credential', 'x-oss-date', 'x-oss-security-token']) {
+          if (fields[name]) conditions.push({ [name]: fields[name] });
+        }
+        const policy = { expiration, conditions };
+        fields.policy = Buffer.from(JSON.stringify(policy)).toString('base64');
+        fields['x-oss-signature'] = client.signPostObjectPolicyV4(policy, now);
+      }
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.append(name, value);
+      form.append('file', new Blob(['hello from a form']), 'hello.txt');
+      const res = await fetch(`${banner['OSS endpoint'].split(' ')[0]}/photos`, { method: 'POST', body: form });
+      assert.equal(res.status, 200, await res.text());
+      const back = new OSS({ region: 'oss-cn-hangzhou', bucket: 'photos', endpoint: banner['OSS endpoint'].split(' ')[0], accessKeyId: banner.AccessKeyId, accessKeySecret: banner.AccessKeySecret });
+      assert.equal((await back.get(key)).content.toString(), 'hello from a form');
+    });
+  }
 }
 
 test('ali-oss signatureUrl with process (the banner line): image/info and a thumbnail', async () => {

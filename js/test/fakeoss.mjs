@@ -43,8 +43,14 @@ export class FakeOSS {
     this.objects = new Map();
     this.uploads = new Map();
     this.log = [];
-    /** (entry) => reply | 'network' | undefined: the first that answers wins. */
+    /**
+     * (entry) => reply | 'network' | 'lost' | {cutAfter: n} | undefined: the first that answers
+     * wins. 'network' fails before the request is handled, 'lost' after (its effect stays, its
+     * answer is lost); {cutAfter: n} answers but drops the connection after n body bytes.
+     */
     this.faults = [];
+    /** OSS's clock for Initiated times, ms. */
+    this.now = () => Date.now();
     this.inflight = 0;
     this.maxInflight = 0;
     this.nextUpload = 1;
@@ -67,9 +73,20 @@ export class FakeOSS {
       await new Promise((resolve) => setTimeout(resolve, 1));
       if (req.signal?.aborted) throw req.signal.reason;
       let r;
+      let cutAfter;
+      let lost = false;
+      const networkFailure = () => Object.assign(new Error('fake network failure'), { network: true, code: 'NetworkError' });
       for (const fault of this.faults) {
         r = fault(entry);
-        if (r === 'network') throw Object.assign(new Error('fake network failure'), { network: true, code: 'NetworkError' });
+        if (r === 'network') throw networkFailure();
+        if (r?.cutAfter !== undefined) {
+          cutAfter = r.cutAfter;
+          r = undefined;
+        }
+        if (r === 'lost') {
+          lost = true;
+          r = undefined;
+        }
         if (r) break;
       }
       if (!r) {
@@ -79,8 +96,10 @@ export class FakeOSS {
         }
         r = this.handle(entry);
       }
+      if (lost) throw networkFailure();
       for (const name of this.hidden) r.headers.delete(name.toLowerCase());
       if (req.responseType === 'blob') r.body = new Blob([r.body]);
+      if (req.responseType === 'stream') r.body = bodyStream(r.body, cutAfter);
       return r;
     } finally {
       this.inflight--;
@@ -89,9 +108,10 @@ export class FakeOSS {
 
   handle({ method, key, query, headers, body }) {
     const q = (name) => Object.prototype.hasOwnProperty.call(query, name);
+    if (method === 'GET' && key === '' && q('uploads')) return this.listUploads(query);
     if (method === 'POST' && q('uploads')) {
       const id = `UP${this.nextUpload++}`;
-      this.uploads.set(id, { key, parts: new Map(), type: headers['Content-Type'] });
+      this.uploads.set(id, { key, parts: new Map(), type: headers['Content-Type'], initiated: this.now() });
       return reply(200, {}, `<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
     }
     if (q('uploadId')) {
@@ -136,9 +156,24 @@ export class FakeOSS {
     }
     if (!obj) return method === 'HEAD' ? reply(404) : ossError(404, 'NoSuchKey', 'The specified key does not exist.');
     const meta = { 'Content-Type': obj.type, 'Content-Length': String(obj.data.length), ETag: etagOf(obj.data), 'x-oss-hash-crc64ecma': crc64(obj.data), 'Last-Modified': 'Sun, 29 Nov 2026 10:00:00 GMT' };
+    const ifMatch = headerOf(headers, 'If-Match');
+    if (ifMatch !== undefined && ifMatch !== meta.ETag) return ossError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold.');
     if (method === 'HEAD') return reply(200, meta);
-    if (method === 'GET') return reply(200, meta, obj.data);
-    return ossError(405, 'MethodNotAllowed', method);
+    if (method !== 'GET') return ossError(405, 'MethodNotAllowed', method);
+    // OSS's Range rules: bytes=a-b or bytes=a-; one that does not fit the object gets it all.
+    const range = /^bytes=(\d+)-(\d*)$/.exec(headerOf(headers, 'Range') ?? '');
+    const first = range ? Number(range[1]) : 0;
+    const last = range && range[2] !== '' ? Math.min(Number(range[2]), obj.data.length - 1) : obj.data.length - 1;
+    if (!range || first >= obj.data.length || last < first) return reply(200, meta, obj.data);
+    const part = obj.data.subarray(first, last + 1);
+    return reply(206, { ...meta, 'Content-Length': String(part.length), 'Content-Range': `bytes ${first}-${last}/${obj.data.length}` }, part);
+  }
+
+  listUploads(query) {
+    const uploads = [...this.uploads].filter(([, up]) => up.key.startsWith(query.prefix ?? '')).sort(([a, x], [b, y]) => x.key.localeCompare(y.key) || a.localeCompare(b));
+    const enc = (s) => encodeURIComponent(s);
+    const entries = uploads.map(([id, up]) => `<Upload><Key>${enc(up.key)}</Key><UploadId>${id}</UploadId><Initiated>${new Date(up.initiated).toISOString()}</Initiated></Upload>`);
+    return reply(200, {}, `<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>${entries.join('')}</ListMultipartUploadsResult>`);
   }
 
   list(query) {
@@ -160,6 +195,33 @@ export class FakeOSS {
     };
     return this.log.filter(kinds[kind]);
   }
+}
+
+/** A request header, whatever the case of its name. */
+function headerOf(headers, name) {
+  const found = Object.keys(headers ?? {}).find((h) => h.toLowerCase() === name.toLowerCase());
+  return found === undefined ? undefined : headers[found];
+}
+
+/** A response body as a stream, in 1 KiB chunks, that fails (as a dropped connection) after cutAfter bytes. */
+function bodyStream(body, cutAfter) {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body ?? new Uint8Array(0);
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (cutAfter !== undefined && at >= cutAfter) {
+        controller.error(new TypeError('terminated'));
+        return;
+      }
+      if (at >= bytes.length) {
+        controller.close();
+        return;
+      }
+      const end = Math.min(at + 1024, bytes.length, cutAfter ?? Infinity);
+      controller.enqueue(bytes.slice(at, end));
+      at = end;
+    },
+  });
 }
 
 /** Timers that record delays and run short ones at once (long ones, such as credential refreshes, never). */

@@ -3,40 +3,18 @@
 // CRC-64 checks, multipart parallelism, cancel, resume, progress, and transfers through URLs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ossign, wasmModule } from './helpers.mjs';
+import { ossign, fakeClient, nthFails, FAKE_NOW } from './helpers.mjs';
 import { FakeOSS, ossError, reply, instantTimers, bytesOf, crc64 } from './fakeoss.mjs';
 
-const NOW = Date.UTC(2026, 10, 29, 10, 0, 0);
-const HOUR = 3600_000;
+const NOW = FAKE_NOW;
 const KIB = 1024;
-
-/** A client on a fake OSS whose credentials function numbers the tokens it hands out. */
-async function setup({ clock = () => NOW, ...options } = {}) {
-  const oss = new FakeOSS();
-  const timers = instantTimers();
-  const vended = [];
-  const client = await ossign.createClient({
-    wasmModule, endpoint: 'http://127.0.0.1:9', region: 'cn-hangzhou', bucket: 'bucket', secure: false,
-    credentials: async () => {
-      vended.push(`token-${vended.length + 1}`);
-      return { AccessKeyId: 'STS.ak', AccessKeySecret: 'sk', SecurityToken: vended[vended.length - 1], Expiration: new Date(clock() + HOUR).toISOString() };
-    },
-    now: clock, timers, transport: oss.transport, ...options,
-  });
-  return { oss, timers, vended, client };
-}
 
 function tokenOf(entry) {
   return entry.headers['x-oss-security-token'];
 }
 
-function nthFails(n, make) {
-  let seen = 0;
-  return (entry) => (++seen <= n ? make(entry) : undefined);
-}
-
 test('put retries 503 and lost connections with backoff, re-signing and re-sending the whole body', async () => {
-  const { oss, timers, client } = await setup();
+  const { oss, timers, client } = await fakeClient();
   const data = bytesOf(3000);
   let calls = 0;
   oss.faults.push(() => {
@@ -64,7 +42,7 @@ test('put retries 503 and lost connections with backoff, re-signing and re-sendi
 });
 
 test('retries are bounded: the last network error is reported', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   oss.faults.push(() => 'network');
   await assert.rejects(client.put('k', 'x', { retry: { retries: 2 } }), { code: 'NetworkError' });
   assert.equal(oss.requests('put').length, 3);
@@ -72,7 +50,7 @@ test('retries are bounded: the last network error is reported', async () => {
 });
 
 test('an expired token is refreshed once and the request re-signed with the new one', async () => {
-  const { oss, vended, client } = await setup();
+  const { oss, vended, client } = await fakeClient();
   oss.faults.push((e) => (tokenOf(e) === 'token-1' ? ossError(403, 'SecurityTokenExpired', 'The security token you provided has expired.') : undefined));
   await Promise.all([client.put('one', 'x'), client.put('two', 'y')]);
   assert.deepEqual(vended, ['token-1', 'token-2'], 'two requests that saw the same expired token share one refresh');
@@ -81,7 +59,7 @@ test('an expired token is refreshed once and the request re-signed with the new 
 });
 
 test('RequestTimeTooSkewed sets the clock from ServerTime and the retry is signed at server time', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   const serverTime = new Date(NOW - 20 * 60_000);
   oss.faults.push((e) => (e.headers['x-oss-date'] === '20261129T100000Z'
     ? ossError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', { RequestTime: '20261129T100000Z', ServerTime: serverTime.toISOString() })
@@ -94,7 +72,7 @@ test('RequestTimeTooSkewed sets the clock from ServerTime and the retry is signe
 });
 
 test('errors retrying cannot fix fail at once with OSS code, status and request id', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   oss.faults.push(() => ossError(403, 'AccessDenied', 'You have no right to access this object because of bucket acl.', { EC: '0003-00000001' }));
   await assert.rejects(client.put('denied', 'x'), (err) => {
     assert.equal(err.code, 'AccessDenied');
@@ -109,7 +87,7 @@ test('errors retrying cannot fix fail at once with OSS code, status and request 
 });
 
 test('SignatureDoesNotMatch carries the diagnosis, without the token', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   oss.faults.push(() => ossError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.', {
     StringToSign: 'OSS4-HMAC-SHA256\n20261129T100000Z\n20261129/cn-hangzhou/oss/aliyun_v4_request\n0000',
     CanonicalRequest: 'PUT\n/bucket/sig\n\ncontent-type:text/html\nx-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:20261129T100000Z\nx-oss-security-token:token-1\n\n\nUNSIGNED-PAYLOAD',
@@ -125,7 +103,7 @@ test('SignatureDoesNotMatch carries the diagnosis, without the token', async () 
 });
 
 test('a CRC-64 that differs fails the upload and names the part; a hidden one names the CORS rule', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   oss.faults.push((e) => (e.key === 'corrupt' ? reply(200, { ETag: '"E"', 'x-oss-hash-crc64ecma': '12345' }) : undefined));
   await assert.rejects(client.put('corrupt', 'data'), { code: 'CRC64Mismatch', crc64: '12345' });
   oss.hidden.add('x-oss-hash-crc64ecma');
@@ -136,7 +114,7 @@ test('a CRC-64 that differs fails the upload and names the part; a hidden one na
 });
 
 test('multipart: parts in parallel, monotonic progress ending at the size, the object assembled in order', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   const data = bytesOf(5 * 100 * KIB + 123);
   const events = [];
   const result = await client.multipartUpload('big.bin', new Blob([data], { type: 'application/x-test' }), { partSize: 100 * KIB, parallel: 2, onProgress: (e) => events.push(e.loaded) });
@@ -153,7 +131,7 @@ test('multipart: parts in parallel, monotonic progress ending at the size, the o
 });
 
 test('multipart: a part that fails for good stops the others and aborts the upload', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   oss.faults.push((e) => (e.query.partNumber === '2' ? ossError(403, 'AccessDenied', 'no') : undefined));
   await assert.rejects(client.multipartUpload('fail.bin', bytesOf(400 * KIB), { partSize: 100 * KIB }), { code: 'AccessDenied' });
   assert.equal(oss.requests('abort').length, 1);
@@ -163,7 +141,7 @@ test('multipart: a part that fails for good stops the others and aborts the uplo
 });
 
 test('multipart: cancel rejects with the reason, aborts the upload and leaves other uploads alone', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   const controller = new AbortController();
   oss.faults.push((e) => {
     if (e.key === 'cancel.bin' && e.query.partNumber === '2') controller.abort(new Error('user cancelled'));
@@ -178,7 +156,7 @@ test('multipart: cancel rejects with the reason, aborts the upload and leaves ot
 });
 
 test('resume: a failed resumable upload keeps its checkpoint; the next run sends only the missing parts', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   const file = new File([bytesOf(5 * 100 * KIB, 3)], 'movie.bin', { lastModified: NOW });
   let failing = true;
   oss.faults.push((e) => (failing && e.query.partNumber === '4' ? ossError(403, 'AccessDenied', 'not now') : undefined));
@@ -203,7 +181,7 @@ test('resume: a failed resumable upload keeps its checkpoint; the next run sends
 });
 
 test('resume: parts OSS has but the checkpoint lost are kept when their CRC-64 matches; others are sent again', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   const file = new File([bytesOf(4 * 100 * KIB, 4)], 'lost.bin', { lastModified: NOW });
   const saved = [];
   const store = {
@@ -225,7 +203,7 @@ test('resume: parts OSS has but the checkpoint lost are kept when their CRC-64 m
 });
 
 test('a lost CompleteMultipartUpload answer: the retry finds the upload gone and the object ours', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   const data = bytesOf(200 * KIB + 5);
   let completes = 0;
   oss.faults.push((e) => {
@@ -240,7 +218,7 @@ test('a lost CompleteMultipartUpload answer: the retry finds the upload gone and
 });
 
 test('a bucket that hides ETag fails a multipart upload with the CORS rule to add', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   oss.hidden.add('ETag');
   await assert.rejects(client.multipartUpload('etag.bin', bytesOf(200 * KIB), { partSize: 100 * KIB }), (err) =>
     err.code === 'CORSHeaderHidden' && /ETag header/.test(err.message) && /ExposeHeader ETag/.test(err.message));
@@ -249,7 +227,7 @@ test('a bucket that hides ETag fails a multipart upload with the CORS rule to ad
 });
 
 test('upload picks put below the threshold and multipart above', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   await client.upload('small', bytesOf(1000), { multipartThreshold: 150 * KIB });
   await client.upload('large', bytesOf(300 * KIB), { multipartThreshold: 150 * KIB, partSize: 100 * KIB });
   assert.deepEqual(oss.requests('put').map((e) => e.key), ['small']);
@@ -295,7 +273,7 @@ test('server bodies: a Buffer, a Node Readable, an async iterable, a web stream 
 });
 
 test('get, head, list and delete', async () => {
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   await client.put('dir/a b+c.txt', 'hello', { contentType: 'text/plain', meta: { owner: 'me' } });
   await client.put('dir/中.txt', 'world');
   const got = await client.get('dir/a b+c.txt', { as: 'text' });

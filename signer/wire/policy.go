@@ -41,9 +41,10 @@ type PostPolicy struct {
 	// default (204).
 	SuccessActionStatus int
 	// Fields are further form fields the form sends with exactly these values, each pinned
-	// by an exact condition {name: value}: Content-Disposition, Cache-Control,
-	// x-oss-forbid-overwrite, x-oss-meta-*… A form may send no field its policy does not
-	// name, so these are the only other attributes a signed form can give the object.
+	// by an exact condition {name: value} that OSS enforces: Content-Disposition,
+	// Cache-Control, x-oss-forbid-overwrite, x-oss-meta-*… A form that changes or leaves out
+	// one is refused. OSS accepts fields a policy does not name and applies them (metadata, an
+	// ACL if the signer may set one): pin every attribute that matters.
 	Fields []signer.Param
 }
 

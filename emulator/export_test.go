@@ -1,0 +1,5 @@
+package emulator
+
+// SetCrashHook sets crashHook (diskio.go): the crash-safety test's child process kills itself
+// at a chosen step.
+func SetCrashHook(hook func(step string)) { crashHook = hook }
