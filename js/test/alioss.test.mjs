@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { ossign, wasmModule } from './helpers.mjs';
-import { SEED, CASES, randomCase, caseClientOptions, caseURLOptions } from './cases.mjs';
+import { SEED, CASES, randomCase, caseClientOptions, caseURLOptions, rng, pick, text, randomKey, NAME_CHARS } from './cases.mjs';
 
 const OSS = createRequire(import.meta.url)('ali-oss');
 

@@ -52,13 +52,16 @@ export function rng(seed) {
   };
 }
 
-const pick = (r, list) => list[Math.floor(r() * list.length)];
-const text = (r, alphabet, min, max) => Array.from({ length: min + Math.floor(r() * (max - min + 1)) }, () => pick(r, alphabet)).join('');
+/** A seeded pick from list. */
+export const pick = (r, list) => list[Math.floor(r() * list.length)];
+/** Seeded text of min to max characters from alphabet. */
+export const text = (r, alphabet, min, max) => Array.from({ length: min + Math.floor(r() * (max - min + 1)) }, () => pick(r, alphabet)).join('');
 const KEY_CHARS = [...'abcXYZ019-_.~ +%?#=&;:@!\'()*/', '中', '文', 'é', '😀'];
 const VALUE_CHARS = [...'abcXYZ019-_.~ +%?#=&;:/,', 'é', '中'];
-const NAME_CHARS = [...'abcdefxyz0189-'];
+export const NAME_CHARS = [...'abcdefxyz0189-'];
 
-function randomKey(r, version) {
+/** A seeded object key that both ossign and ali-oss sign (see alioss.test.mjs's exclusions). */
+export function randomKey(r, version) {
   for (;;) {
     const k = text(r, KEY_CHARS, 1, 24);
     const dotSegment = k.split('/').some((s) => s === '.' || s === '..');
