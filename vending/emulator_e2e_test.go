@@ -92,6 +92,21 @@ func TestEmulatorEndToEnd(t *testing.T) {
 	assert.Equal(t, http.StatusOK, put("demo", "users/42/x"), "inside the user's prefix")
 	assert.Equal(t, http.StatusForbidden, put("demo", "users/43/x"), "another user's prefix")
 	assert.Equal(t, http.StatusForbidden, put("other", "users/42/x"), "another bucket")
+	// The JS package lists a key's unfinished uploads to abort those a retried Initiate left.
+	listUploads := func(prefix string) int {
+		s, err := signer.SignHeaders(signer.Target{Region: v.Region, Endpoint: v.Endpoint}, v.Credentials,
+			signer.Request{Method: "GET", Bucket: "demo", Query: []signer.Param{{Name: "uploads"}, {Name: "prefix", Value: prefix}}}, time.Now())
+		require.NoError(t, err)
+		req, err := http.NewRequest(http.MethodGet, s.URL, nil)
+		require.NoError(t, err)
+		for _, h := range s.Headers {
+			req.Header.Set(h.Name, h.Value)
+		}
+		return statusOf(t, req)
+	}
+	assert.Equal(t, http.StatusOK, listUploads("users/42/x"), "the uploads of a key under the user's prefix")
+	assert.Equal(t, http.StatusForbidden, listUploads("users/43/"), "another user's uploads")
+	assert.Equal(t, http.StatusForbidden, listUploads(""), "the whole bucket's uploads")
 	assert.Equal(t, int64(2), emu.Stats().AssumeRoleCalls, "one STS call for the server's own session, one for the user")
 
 	// 1,000 concurrent requests from one new user: one STS call, counted by the emulator.

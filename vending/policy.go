@@ -14,8 +14,9 @@ const MaxPolicyBytes = 2048
 
 // DefaultPolicyTemplate is the default session policy. Under their own prefix a user may do
 // everything a file manager needs: read, write (PUT, multipart, abort and list the parts of
-// their uploads), delete, and list that prefix; nothing outside it, and nothing on the
-// bucket's configuration or ACLs. HeadObject needs no action of its own: OSS authorizes it
+// their uploads), delete, and list that prefix and their unfinished uploads under it (the JS
+// package aborts the extra uploads a retried InitiateMultipartUpload started); nothing outside
+// it, and nothing on the bucket's configuration or ACLs. HeadObject needs no action of its own: OSS authorizes it
 // with oss:GetObject.
 const DefaultPolicyTemplate = `{
   "Version": "1",
@@ -27,7 +28,7 @@ const DefaultPolicyTemplate = `{
     },
     {
       "Effect": "Allow",
-      "Action": ["oss:ListObjects"],
+      "Action": ["oss:ListObjects", "oss:ListMultipartUploads"],
       "Resource": ["acs:oss:*:*:{{.Bucket}}"],
       "Condition": {"StringLike": {"oss:Prefix": ["{{.Prefix}}*"]}}
     }

@@ -16,7 +16,7 @@ func TestDefaultPolicy(t *testing.T) {
 	require.NoError(t, err)
 	want := `{"Version":"1","Statement":[` +
 		`{"Effect":"Allow","Action":["oss:PutObject","oss:GetObject","oss:DeleteObject","oss:AbortMultipartUpload","oss:ListParts"],"Resource":["acs:oss:*:*:examplebucket/users/42/*"]},` +
-		`{"Effect":"Allow","Action":["oss:ListObjects"],"Resource":["acs:oss:*:*:examplebucket"],"Condition":{"StringLike":{"oss:Prefix":["users/42/*"]}}}]}`
+		`{"Effect":"Allow","Action":["oss:ListObjects","oss:ListMultipartUploads"],"Resource":["acs:oss:*:*:examplebucket"],"Condition":{"StringLike":{"oss:Prefix":["users/42/*"]}}}]}`
 	assert.Equal(t, want, got)
 
 	longest, err := p.render(PolicyData{Bucket: strings.Repeat("b", 63), Prefix: strings.Repeat("p", 200) + "/" + strings.Repeat("u", 64) + "/", UserID: strings.Repeat("u", 64)})
