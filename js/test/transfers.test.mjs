@@ -241,7 +241,7 @@ test('server bodies: a Buffer, a Node Readable, an async iterable, a web stream 
   const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
-  const { oss, client } = await setup();
+  const { oss, client } = await fakeClient();
   const data = bytesOf(300 * KIB + 7);
   const dir = await mkdtemp(join(tmpdir(), 'ossign-bodies-'));
   try {
