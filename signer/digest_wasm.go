@@ -25,3 +25,10 @@ type keyedSHA256 struct{ k hmacKey }
 func newKeyedSHA256(key []byte) keyedSHA256 { return keyedSHA256{newHMACKey(newSHA256, key)} }
 
 func (k *keyedSHA256) sum(dst, msg []byte) []byte { return k.k.sum(dst, msg) }
+
+// absorbed returns k having absorbed prefix: its sum(msg) is k's sum(prefix + msg).
+func (k *keyedSHA256) absorbed(prefix []byte) keyedSHA256 {
+	out := *k
+	out.k.inner.write(prefix)
+	return out
+}

@@ -81,7 +81,12 @@ var reservedQuery = []string{
 	"x-oss-signature", "x-oss-additional-headers", hdrSecurityToken,
 }
 
-func prepare(r *Request, e *endpoint) (prepared, error) {
+// headerRoom is room for a request's headers on the caller's stack: prepare appends them to
+// it, and only more headers than it holds allocate.
+type headerRoom [8]header
+
+// prepare validates r and puts it in canonical order; its headers are appended to room.
+func prepare(r *Request, e *endpoint, room []header) (prepared, error) {
 	p := prepared{bucket: r.Bucket, key: r.Key, query: r.Query, subResources: r.SubResources}
 	var err error
 	if p.method, err = validMethod(r.Method); err != nil {
@@ -96,7 +101,7 @@ func prepare(r *Request, e *endpoint) (prepared, error) {
 	if err = validQuery(r.Query); err != nil {
 		return p, err
 	}
-	if p.headers, err = validHeaders(r.Headers); err != nil {
+	if p.headers, err = validHeaders(room, r.Headers); err != nil {
 		return p, err
 	}
 	for _, s := range r.SubResources {
@@ -170,11 +175,11 @@ func validQuery(q []Param) error {
 	return nil
 }
 
-func validHeaders(hs []Header) ([]header, error) {
+// validHeaders appends hs, validated and sorted by lower-case name, to out.
+func validHeaders(out []header, hs []Header) ([]header, error) {
 	if len(hs) == 0 {
 		return nil, nil
 	}
-	out := make([]header, 0, len(hs)+3)
 	for _, h := range hs {
 		if !isHTTPToken(h.Name) {
 			return nil, newError(CodeInvalidHeader, "invalid header name ", quote(h.Name), ": use letters, digits and -")

@@ -95,6 +95,12 @@ func presignLifetime(v Version, requested time.Duration, c *Credentials, now tim
 // itoa writes n in decimal.
 func itoa(n int64) string {
 	var b [20]byte
+	return string(appendInt(b[:0], n))
+}
+
+// appendInt appends n in decimal.
+func appendInt(dst []byte, n int64) []byte {
+	var b [20]byte
 	i := len(b)
 	u := uint64(n)
 	if n < 0 {
@@ -111,5 +117,5 @@ func itoa(n int64) string {
 		i--
 		b[i] = '-'
 	}
-	return string(b[i:])
+	return append(dst, b[i:]...)
 }

@@ -58,30 +58,56 @@ func (s *Signer) EncodeSlash(on bool) *Signer {
 
 // Presign returns a presigned URL for r, signed at now (§1.5 for V1, §2.5 for V4).
 func (s *Signer) Presign(r Request, now time.Time) (Presigned, error) {
-	p, err := s.begin(&r, now)
+	var room headerRoom
+	p, lifetime, clamped, err := s.beginPresign(&r, now, room[:0])
 	if err != nil {
 		return Presigned{}, err
 	}
-	lifetime, clamped, err := presignLifetime(s.e.version, r.Expires, &s.c, now)
-	if err != nil {
-		return Presigned{}, err
-	}
-	signedAt := now.Unix()
 	var out Presigned
 	if s.e.version == V1 {
-		out = s.presignV1(&p, signedAt+lifetime)
+		out = s.presignV1(&p, now.Unix()+lifetime)
 	} else {
-		out = s.presignV4(&p, now, lifetime)
+		u, x := s.presignV4(nil, &p, now, lifetime)
+		out = Presigned{Method: p.method, URL: finished(u), Headers: publicHeaders(p.headers), Explanation: x.explanation()}
 	}
-	out.Expiration = time.Unix(signedAt+lifetime, 0).UTC()
+	out.Expiration = time.Unix(now.Unix()+lifetime, 0).UTC()
 	out.Clamped = clamped
 	return out, nil
+}
+
+// AppendPresignedURL appends to dst the URL that Presign returns for r at now, and returns the
+// extended buffer; on error dst comes back unchanged. It is for callers that sign many URLs
+// into a buffer of their own (the wasm module's fast path): a V4 URL allocates nothing but
+// dst's growth, and the day's and the second's signing material the Signer keeps. The bytes
+// between the URL's end and the buffer's capacity are scratch space the call wrote over.
+func (s *Signer) AppendPresignedURL(dst []byte, r Request, now time.Time) ([]byte, error) {
+	var room headerRoom
+	p, lifetime, _, err := s.beginPresign(&r, now, room[:0])
+	if err != nil {
+		return dst, err
+	}
+	if s.e.version == V1 {
+		return append(dst, s.presignV1(&p, now.Unix()+lifetime).URL...), nil
+	}
+	u, _ := s.presignV4(dst, &p, now, lifetime)
+	return u, nil
+}
+
+// beginPresign validates r and the credentials at now (begin) and works out the URL's
+// lifetime in seconds; the headers go into room.
+func (s *Signer) beginPresign(r *Request, now time.Time, room []header) (p prepared, lifetime int64, clamped bool, err error) {
+	if p, err = s.begin(r, now, room); err != nil {
+		return p, 0, false, err
+	}
+	lifetime, clamped, err = presignLifetime(s.e.version, r.Expires, &s.c, now)
+	return p, lifetime, clamped, err
 }
 
 // SignHeaders signs r with an Authorization header at now (§1.4 for V1, §2.4 for V4). OSS
 // accepts the request within 15 minutes of now.
 func (s *Signer) SignHeaders(r Request, now time.Time) (SignedRequest, error) {
-	p, err := s.begin(&r, now)
+	var room headerRoom
+	p, err := s.begin(&r, now, room[:0])
 	if err != nil {
 		return SignedRequest{}, err
 	}
@@ -91,9 +117,9 @@ func (s *Signer) SignHeaders(r Request, now time.Time) (SignedRequest, error) {
 	return s.signHeaderV4(&p, now), nil
 }
 
-// begin validates r, then the credentials at now.
-func (s *Signer) begin(r *Request, now time.Time) (prepared, error) {
-	p, err := prepare(r, &s.e)
+// begin validates r, then the credentials at now. The headers go into room.
+func (s *Signer) begin(r *Request, now time.Time, room []header) (prepared, error) {
+	p, err := prepare(r, &s.e, room)
 	if err != nil {
 		return p, err
 	}
@@ -108,9 +134,19 @@ func (s *Signer) usableAt(now time.Time) error {
 	return s.c.checkExpiry(now)
 }
 
-// v4Cache holds the V4 signing material of the last UTC day a Signer signed on: one entry,
-// replaced when the date changes, so it never grows.
-type v4Cache struct{ last atomic.Pointer[v4Day] }
+// v4Cache holds the V4 signing material of the last UTC day and the last second a Signer
+// signed in: one entry each, replaced when the date or the second changes, so it never grows.
+type v4Cache struct {
+	last     atomic.Pointer[v4Day]
+	second   atomic.Pointer[v4Second]
+	lifetime atomic.Pointer[lifetimeText] // the last x-oss-expires written
+}
+
+// lifetimeText is a URL's lifetime in seconds, and in decimal.
+type lifetimeText struct {
+	seconds int64
+	text    string
+}
 
 // v4Day is what the V4 signatures of one UTC day share.
 type v4Day struct {
@@ -119,6 +155,16 @@ type v4Day struct {
 	credential      string      // AccessKeyId/scope: x-oss-credential
 	credentialQuery string      // credential, encoded for a query
 	mac             keyedSHA256 // HMAC keyed with kSigning (§2.3); immutable
+}
+
+// v4Second is what the V4 signatures of one second share: the timestamp and the string to
+// sign's lines before the canonical request's hash, already run through the day's HMAC.
+type v4Second struct {
+	unix      int64
+	ts        string // V4 timestamp, YYYYMMDDTHHMMSSZ
+	day       *v4Day
+	stsPrefix string      // "OSS4-HMAC-SHA256\n" ts "\n" scope "\n" (§2.3)
+	mac       keyedSHA256 // day.mac having absorbed stsPrefix; immutable
 }
 
 // day returns the V4 signing material for the date that the V4 timestamp ts begins with.
@@ -133,4 +179,28 @@ func (s *Signer) day(ts string) *v4Day {
 	d.mac = newKeyedSHA256(signingKeyV4(s.c.AccessKeySecret, date, s.e.region, s.e.product))
 	s.days.last.Store(d)
 	return d
+}
+
+// lifetimeText returns seconds in decimal: URLs signed one after another mostly share it.
+func (s *Signer) lifetimeText(seconds int64) string {
+	if l := s.days.lifetime.Load(); l != nil && l.seconds == seconds {
+		return l.text
+	}
+	l := &lifetimeText{seconds, itoa(seconds)}
+	s.days.lifetime.Store(l)
+	return l.text
+}
+
+// second returns the V4 signing material for the second now falls in.
+func (s *Signer) second(now time.Time) *v4Second {
+	unix := now.Unix()
+	if sec := s.days.second.Load(); sec != nil && sec.unix == unix {
+		return sec
+	}
+	ts := timestamp(now)
+	sec := &v4Second{unix: unix, ts: ts, day: s.day(ts)}
+	sec.stsPrefix = algorithmV4 + "\n" + ts + "\n" + sec.day.scope + "\n"
+	sec.mac = sec.day.mac.absorbed([]byte(sec.stsPrefix))
+	s.days.second.Store(sec)
+	return sec
 }

@@ -3,6 +3,7 @@ package signer_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -184,5 +185,44 @@ func TestReusedSignerConcurrentUse(t *testing.T) {
 	wg.Wait()
 	for g, wrong := range got {
 		assert.Empty(t, wrong, "goroutine %d", g)
+	}
+}
+
+// AppendPresignedURL appends exactly Presign's URL, or returns its error with the buffer
+// unchanged: one Signer signs seeded requests of both versions at moments that repeat a second
+// (the second's and the lifetime's caches hit), cross midnight and go back, into a buffer that
+// holds earlier URLs and spare room with old bytes in it.
+func TestReusedSignerAppendPresignedURL(t *testing.T) {
+	moments := append(slices.Clone(signerMoments), signerMidnight.Add(999*time.Millisecond), signerMidnight.Add(time.Second))
+	for _, v := range []signer.Version{signer.V4, signer.V1} {
+		t.Run(string(v), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(diffSeed, 77))
+			creds := genCredentials(r)
+			creds.Expiration = signerMidnight.Add(time.Duration(r.IntN(7200)) * time.Second)
+			target := signer.Target{Region: diffRegion, Endpoint: "http://" + diffHost, Version: v}
+			s, err := signer.NewSigner(target, creds)
+			require.NoError(t, err)
+			buf := append(make([]byte, 0, 4096), "earlier URLs\n"...)
+			for i := range 600 {
+				c := genCase(rand.New(rand.NewPCG(diffSeed, uint64(i))), v)
+				now := genPick(r, moments...)
+				want, wantErr := signer.Presign(target, creds, c.req, now)
+				before := string(buf)
+				got, err := s.AppendPresignedURL(buf, c.req, now)
+				if wantErr != nil {
+					assert.Equal(t, wantErr, err, "case %d at %s", i, now)
+					assert.Equal(t, before, string(got), "case %d: the buffer on error", i)
+					continue
+				}
+				require.NoError(t, err, "case %d at %s", i, now)
+				if !assert.Equal(t, before+want.URL, string(got), "case %d at %s\n%s", i, now, c) {
+					return
+				}
+				buf = append(got, '\n')
+				if len(buf) > 3000 {
+					buf = buf[:0]
+				}
+			}
+		})
 	}
 }

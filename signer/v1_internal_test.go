@@ -20,7 +20,7 @@ func TestVectorV1DateHeader(t *testing.T) {
 		{"response-content-disposition", "attachment; filename=x.txt"},
 		{"x-oss-process", "image/resize,w_100"},
 		{"foo", "bar"},
-	}}, &e)
+	}}, &e, nil)
 	require.NoError(t, err)
 	hs := withHeaders(p.headers, header{hdrSecurityToken, hdrSecurityToken, "token"})
 	date := time.Date(2022, 12, 28, 10, 27, 41, 0, time.UTC).Format(http1123)

@@ -8,18 +8,19 @@ const (
 	signatureHexLen = 2 * sha256Size
 )
 
-// presignV4 builds the presigned URL of §2.5: the x-oss-* authentication parameters join the
-// query before it is canonicalized, and x-oss-signature is appended afterwards.
-func (s *Signer) presignV4(p *prepared, now time.Time, lifetime int64) Presigned {
-	ts := timestamp(now)
-	d := s.day(ts)
+// presignV4 appends the presigned URL of §2.5 to dst: the x-oss-* authentication parameters
+// join the query before it is canonicalized, and x-oss-signature is appended afterwards. The
+// canonical request, string to sign and signature follow the URL in the buffer's spare room.
+func (s *Signer) presignV4(dst []byte, p *prepared, now time.Time, lifetime int64) ([]byte, v4Strings) {
+	sec := s.second(now)
+	d := sec.day
 	var room [10]queryParam
 	params := appendQueryParams(room[:0], p.query)
 	params = append(params,
 		queryParam{name: "x-oss-signature-version", value: algorithmV4},
 		queryParam{name: "x-oss-credential", value: d.credentialQuery, encoded: true},
-		queryParam{name: "x-oss-date", value: ts},
-		queryParam{name: "x-oss-expires", value: itoa(lifetime)})
+		queryParam{name: "x-oss-date", value: sec.ts},
+		queryParam{name: "x-oss-expires", value: s.lifetimeText(lifetime)})
 	if len(p.additional) > 0 {
 		params = append(params, queryParam{name: "x-oss-additional-headers", value: join(p.additional, ';')})
 	}
@@ -28,22 +29,22 @@ func (s *Signer) presignV4(p *prepared, now time.Time, lifetime int64) Presigned
 	}
 	sortParams(params)
 	// The URL leaves room for its signature; the canonical request, string to sign and
-	// signature follow in the same buffer (newV4Buffer).
+	// signature follow in the same buffer (v4Buffer).
 	const sigParam = "&x-oss-signature="
 	gap := len(sigParam) + signatureHexLen
-	u, query, rest := newV4Buffer(&s.e, p, params, gap, d, p.headers, 0)
-	x := s.signV4(rest, p, ts, d, p.headers, query)
+	u, query, rest := v4Buffer(dst, &s.e, p, params, gap, d, p.headers, 0)
+	x := signV4(rest, p, &s.e, sec, p.headers, query)
 	u = append(u, sigParam...)
-	u = append(u, x.Signature...)
-	return Presigned{Method: p.method, URL: finished(u), Headers: publicHeaders(p.headers), Explanation: x}
+	u = append(u, x.signature...)
+	return u, x
 }
 
 // signHeaderV4 signs in the Authorization header (§2.4), adding x-oss-date,
 // x-oss-content-sha256 and, for STS, x-oss-security-token to the signed headers.
 func (s *Signer) signHeaderV4(p *prepared, now time.Time) SignedRequest {
-	ts := timestamp(now)
-	d := s.day(ts)
-	added := []header{{hdrDate, hdrDate, ts}}
+	sec := s.second(now)
+	d := sec.day
+	added := []header{{hdrDate, hdrDate, sec.ts}}
 	if findHeader(p.headers, hdrContentSHA256) == nil {
 		added = append(added, header{hdrContentSHA256, hdrContentSHA256, unsignedPayload})
 	}
@@ -56,8 +57,8 @@ func (s *Signer) signHeaderV4(p *prepared, now time.Time) SignedRequest {
 	sortParams(params)
 	additional := join(p.additional, ';')
 	authLen := len(algorithmV4+" Credential=") + len(d.credential) + len(",AdditionalHeaders=") + len(additional) + len(",Signature=") + signatureHexLen
-	u, query, rest := newV4Buffer(&s.e, p, params, 0, d, hs, authLen)
-	x := s.signV4(rest[:0:cap(rest)-authLen], p, ts, d, hs, query)
+	u, query, rest := v4Buffer(nil, &s.e, p, params, 0, d, hs, authLen)
+	x := signV4(rest[:0:cap(rest)-authLen], p, &s.e, sec, hs, query)
 
 	auth := rest[cap(rest)-authLen : cap(rest)-authLen]
 	auth = append(auth, algorithmV4+" Credential="...)
@@ -67,21 +68,21 @@ func (s *Signer) signHeaderV4(p *prepared, now time.Time) SignedRequest {
 		auth = append(auth, additional...)
 	}
 	auth = append(auth, ",Signature="...)
-	auth = append(auth, x.Signature...)
+	auth = append(auth, x.signature...)
 	return SignedRequest{
 		Method:      p.method,
 		URL:         finished(u),
 		Headers:     publicHeaders(hs, Header{hdrAuthorization, finished(auth)}),
-		Explanation: x,
+		Explanation: x.explanation(),
 	}
 }
 
-// newV4Buffer allocates the one buffer a V4 signature's strings share: u is the request URL
-// with room for extra more bytes, query its query part, and rest the empty remainder, with
-// room for the canonical request over headers hs, the string to sign, the signature and tail
-// more bytes. The strings taken from the buffer are never written again (finished), so they
-// may share it.
-func newV4Buffer(e *endpoint, p *prepared, params []queryParam, extra int, d *v4Day, hs []header, tail int) (u, query, rest []byte) {
+// v4Buffer appends the request URL to dst, in the one buffer a V4 signature's strings share:
+// u is dst with the URL and room for extra more bytes, query the URL's query part, and rest
+// the empty remainder, with room for the canonical request over headers hs, the string to
+// sign, the signature and tail more bytes. With dst nil the buffer is allocated for this
+// signature alone, and the strings taken from it are never written again (finished).
+func v4Buffer(dst []byte, e *endpoint, p *prepared, params []queryParam, extra int, d *v4Day, hs []header, tail int) (u, query, rest []byte) {
 	qlen := queryLen(params)
 	additional := 0
 	for _, a := range p.additional {
@@ -91,29 +92,41 @@ func newV4Buffer(e *endpoint, p *prepared, params []queryParam, extra int, d *v4
 		len("host:.\n") + len(p.bucket) + len(e.host) + 2 + additional + len(unsignedPayload)
 	toSign := len(algorithmV4) + len("YYYYMMDDTHHMMSSZ") + len(d.scope) + 3 + signatureHexLen
 	size := urlLen(e, p, qlen) + extra + canonical + toSign + signatureHexLen + tail
-	u, query = appendURL(make([]byte, 0, size), e, p, params)
+	u, query = appendURL(reserve(dst, size), e, p, params)
 	end := len(u) + extra
 	return u, query, u[end:end]
 }
 
+// reserve returns dst with room for n more bytes, in a new buffer when its own is too small.
+func reserve(dst []byte, n int) []byte {
+	if cap(dst)-len(dst) >= n {
+		return dst
+	}
+	return append(make([]byte, 0, len(dst)+n), dst...)
+}
+
+// v4Strings are a V4 signature's canonical request, string to sign and signature, in the
+// buffer signV4 wrote them to.
+type v4Strings struct{ canonicalRequest, stringToSign, signature []byte }
+
+// explanation returns the strings of a buffer that is never written again (finished).
+func (x v4Strings) explanation() Explanation {
+	return Explanation{Version: V4, CanonicalRequest: finished(x.canonicalRequest), StringToSign: finished(x.stringToSign), Signature: finished(x.signature)}
+}
+
 // signV4 computes the canonical request, string to sign and signature of §2.2–2.3 from
-// headers hs and the canonical query, at timestamp ts of day d, appending them to buf.
-func (s *Signer) signV4(buf []byte, p *prepared, ts string, d *v4Day, hs []header, query []byte) Explanation {
-	cr := appendCanonicalRequestV4(buf, &s.e, p, hs, query)
+// headers hs and the canonical query, in second sec, appending them to buf.
+func signV4(buf []byte, p *prepared, e *endpoint, sec *v4Second, hs []header, query []byte) v4Strings {
+	cr := appendCanonicalRequestV4(buf, e, p, hs, query)
 	hashed := sum256(cr)
 
-	sts := cr[len(cr):]
-	sts = append(sts, algorithmV4+"\n"...)
-	sts = append(sts, ts...)
-	sts = append(sts, '\n')
-	sts = append(sts, d.scope...)
-	sts = append(sts, '\n')
+	sts := append(cr[len(cr):], sec.stsPrefix...)
 	sts = appendHex(sts, hashed[:])
 
 	var mac [sha256Size]byte
-	d.mac.sum(mac[:0], sts)
+	sec.mac.sum(mac[:0], sts[len(sec.stsPrefix):])
 	sig := appendHex(sts[len(sts):], mac[:])
-	return Explanation{Version: V4, CanonicalRequest: finished(cr), StringToSign: finished(sts), Signature: finished(sig)}
+	return v4Strings{canonicalRequest: cr, stringToSign: sts, signature: sig}
 }
 
 // appendCanonicalRequestV4 lays out the canonical request of §2.2:

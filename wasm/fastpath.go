@@ -58,16 +58,25 @@ func ossignReserve(n int32) int32 {
 	return ossignBuffer()
 }
 
-// requestFields is the fast path's field list, reused from call to call (JS calls in one at a
-// time, and nothing keeps the list).
-var requestFields []string
+// The fast path's request, reused from call to call (JS calls in one at a time): the request
+// bytes copied out of the I/O buffer, the fields (strings that share requestBytes' memory), and
+// the headers and query parameters read from them. A call's strings live until the next call
+// copies the next request over them: nothing that signs a request keeps its strings (errors
+// build their messages anew), and the result is written to the I/O buffer before the call ends.
+var (
+	requestBytes   []byte
+	requestFields  []string
+	requestHeaders []signer.Header
+	requestQuery   []signer.Param
+)
 
 // ossignSign signs the count request fields in the first n bytes of the buffer for client id
 // at nowMs, and writes the result fields over them.
 //
 //go:wasmexport ossign_sign
 func ossignSign(op, id int32, nowMs float64, n, count int32) int32 {
-	requestFields = appendNULTerminated(requestFields[:0], string(ioBuf[:n]))
+	requestBytes = append(requestBytes[:0], ioBuf[:n]...)
+	requestFields = appendNULTerminated(requestFields[:0], unsafe.String(unsafe.SliceData(requestBytes), n))
 	if len(requestFields) != int(count) {
 		return 0 // a field contains a NUL
 	}
@@ -143,18 +152,14 @@ func signRequestFields(c *client, op int32, now time.Time, fields []string, w *r
 	case "1":
 		encodeSlash = true
 	}
-	if n := r.count(); n > 0 {
-		req.Headers = make([]signer.Header, n)
-		for i := range req.Headers {
-			req.Headers[i] = signer.Header{Name: r.next(), Value: r.next()}
-		}
+	requestHeaders, requestQuery = requestHeaders[:0], requestQuery[:0]
+	for n := r.count(); n > 0; n-- {
+		requestHeaders = append(requestHeaders, signer.Header{Name: r.next(), Value: r.next()})
 	}
-	if n := r.count(); n > 0 {
-		req.Query = make([]signer.Param, n)
-		for i := range req.Query {
-			req.Query[i] = signer.Param{Name: r.next(), Value: r.next()}
-		}
+	for n := r.count(); n > 0; n-- {
+		requestQuery = append(requestQuery, signer.Param{Name: r.next(), Value: r.next()})
 	}
+	req.Headers, req.Query = requestHeaders, requestQuery
 	req.AdditionalHeaders = r.list()
 	req.SubResources = r.list()
 	if r.bad || len(r.fields) > 0 {
@@ -167,15 +172,20 @@ func signRequestFields(c *client, op int32, now time.Time, fields []string, w *r
 	s := c.signer.EncodeSlash(encodeSlash)
 	var x signer.Explanation
 	switch op {
-	case opPresign, opPresignURL:
+	case opPresignURL: // the URL alone, signed straight into the result
+		w.begin()
+		var err error
+		if w.b, err = s.AppendPresignedURL(w.b, req, now); err != nil {
+			return err
+		}
+		w.end()
+		return nil
+	case opPresign:
 		p, err := s.Presign(req, now)
 		if err != nil {
 			return err
 		}
 		w.add(p.URL)
-		if op == opPresignURL {
-			return nil
-		}
 		w.add(p.Method)
 		w.int(p.Expiration.UnixMilli())
 		w.flag(p.Clamped)
