@@ -78,9 +78,20 @@ func (s *Signer) Presign(r Request, now time.Time) (Presigned, error) {
 // AppendPresignedURL appends to dst the URL that Presign returns for r at now, and returns the
 // extended buffer; on error dst comes back unchanged. It is for callers that sign many URLs
 // into a buffer of their own (the wasm module's fast path): a V4 URL allocates nothing but
-// dst's growth, and the day's and the second's signing material the Signer keeps. The bytes
-// between the URL's end and the buffer's capacity are scratch space the call wrote over.
+// dst's growth and the signing material the Signer keeps for the day, the second and the last
+// request but its key (v4URLShape), whose work the next URL for another key in the same
+// second skips. The bytes between the URL's end and the buffer's capacity are scratch space
+// the call wrote over.
 func (s *Signer) AppendPresignedURL(dst []byte, r Request, now time.Time) ([]byte, error) {
+	if sh := s.days.urlShape.Load(); sh != nil && sh.fits(&r, now) {
+		if err := validKey(r.Key); err != nil {
+			return dst, err
+		}
+		if err := s.usableAt(now); err != nil {
+			return dst, err
+		}
+		return sh.appendURL(dst, &s.e, r.Key), nil
+	}
 	var room headerRoom
 	p, lifetime, _, err := s.beginPresign(&r, now, room[:0])
 	if err != nil {
@@ -89,7 +100,10 @@ func (s *Signer) AppendPresignedURL(dst []byte, r Request, now time.Time) ([]byt
 	if s.e.version == V1 {
 		return append(dst, s.presignV1(&p, now.Unix()+lifetime).URL...), nil
 	}
-	u, _ := s.presignV4(dst, &p, now, lifetime)
+	u, x := s.presignV4(dst, &p, now, lifetime)
+	if p.bucket != "" {
+		s.days.urlShape.Store(newV4URLShape(&r, &p, x))
+	}
 	return u, nil
 }
 
@@ -135,11 +149,13 @@ func (s *Signer) usableAt(now time.Time) error {
 }
 
 // v4Cache holds the V4 signing material of the last UTC day and the last second a Signer
-// signed in: one entry each, replaced when the date or the second changes, so it never grows.
+// signed in, and of the last presigned URL's request: one entry each, replaced when the date,
+// the second or the request changes, so it never grows.
 type v4Cache struct {
 	last     atomic.Pointer[v4Day]
 	second   atomic.Pointer[v4Second]
 	lifetime atomic.Pointer[lifetimeText] // the last x-oss-expires written
+	urlShape atomic.Pointer[v4URLShape]   // the last request AppendPresignedURL signed
 }
 
 // lifetimeText is a URL's lifetime in seconds, and in decimal.

@@ -154,17 +154,26 @@ func TestReusedSignerErrors(t *testing.T) {
 	assert.ErrorIs(t, err, &signer.Error{Code: signer.CodeInvalidRegion})
 }
 
-// Goroutines sharing one Signer, each signing on days in its own order, all get the
-// functions' results (go test -race checks the day cache's sharing).
+// Goroutines sharing one Signer, each signing keys on days in its own order, half of them by
+// AppendPresignedURL, all get the functions' results (go test -race checks the sharing of the
+// day's, the second's and the last request's caches).
 func TestReusedSignerConcurrentUse(t *testing.T) {
 	target := signer.Target{Region: "cn-hangzhou"}
 	creds := signer.Credentials{AccessKeyID: "ak", AccessKeySecret: "sk"}
-	req := signer.Request{Method: "GET", Bucket: "examplebucket", Key: "k"}
-	want := map[time.Time]string{}
+	req := signer.Request{Method: "GET", Bucket: "examplebucket"}
+	keys := []string{"k", "a/b", "c d"}
+	type moment struct {
+		now time.Time
+		key string
+	}
+	want := map[moment]string{}
 	for _, now := range signerMoments {
-		p, err := signer.Presign(target, creds, req, now)
-		require.NoError(t, err)
-		want[now] = p.URL
+		for _, key := range keys {
+			req.Key = key
+			p, err := signer.Presign(target, creds, req, now)
+			require.NoError(t, err)
+			want[moment{now, key}] = p.URL
+		}
 	}
 	s, err := signer.NewSigner(target, creds)
 	require.NoError(t, err)
@@ -174,10 +183,22 @@ func TestReusedSignerConcurrentUse(t *testing.T) {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(g), 9))
 			for range 200 {
-				now := genPick(r, signerMoments...)
-				p, err := s.Presign(req, now)
-				if err != nil || p.URL != want[now] {
-					got[g] = append(got[g], fmt.Sprintf("at %s: %v %s", now, err, p.URL))
+				m := moment{genPick(r, signerMoments...), genPick(r, keys...)}
+				req := req
+				req.Key = m.key
+				var url string
+				var err error
+				if g%2 == 0 {
+					var p signer.Presigned
+					p, err = s.Presign(req, m.now)
+					url = p.URL
+				} else {
+					var b []byte
+					b, err = s.AppendPresignedURL(nil, req, m.now)
+					url = string(b)
+				}
+				if err != nil || url != want[m] {
+					got[g] = append(got[g], fmt.Sprintf("%q at %s: %v %s", m.key, m.now, err, url))
 				}
 			}
 		})
@@ -190,10 +211,29 @@ func TestReusedSignerConcurrentUse(t *testing.T) {
 
 // AppendPresignedURL appends exactly Presign's URL, or returns its error with the buffer
 // unchanged: one Signer signs seeded requests of both versions at moments that repeat a second
-// (the second's and the lifetime's caches hit), cross midnight and go back, into a buffer that
-// holds earlier URLs and spare room with old bytes in it.
+// (the second's, the lifetime's and the request's caches hit), cross midnight and go back, into
+// a buffer that holds earlier URLs and spare room with old bytes in it. Each request is signed
+// again a moment later for other keys (valid or not), alone or with one more thing changed,
+// also by the Signer EncodeSlash derives, which shares the caches.
 func TestReusedSignerAppendPresignedURL(t *testing.T) {
 	moments := append(slices.Clone(signerMoments), signerMidnight.Add(999*time.Millisecond), signerMidnight.Add(time.Second))
+	changes := []struct {
+		name   string
+		change func(r *rand.Rand, req *signer.Request, at *time.Time)
+	}{
+		{"key", func(*rand.Rand, *signer.Request, *time.Time) {}},
+		{"second", func(_ *rand.Rand, _ *signer.Request, at *time.Time) { *at = at.Add(time.Second) }},
+		{"method", func(r *rand.Rand, req *signer.Request, _ *time.Time) { req.Method = genMethod(r) }},
+		{"bucket", func(r *rand.Rand, req *signer.Request, _ *time.Time) { req.Bucket = genBucket(r) }},
+		{"expiry", func(_ *rand.Rand, req *signer.Request, _ *time.Time) { req.Expires += time.Second }},
+		{"query", func(r *rand.Rand, req *signer.Request, _ *time.Time) {
+			req.Query = append(slices.Clone(req.Query), signer.Param{Name: "versionId", Value: genKey(r)})
+		}},
+		{"headers", func(r *rand.Rand, req *signer.Request, _ *time.Time) { req.Headers = genHeaders(r) }},
+		{"additional", func(_ *rand.Rand, req *signer.Request, _ *time.Time) {
+			req.AdditionalHeaders = append(req.AdditionalHeaders, "host")
+		}},
+	}
 	for _, v := range []signer.Version{signer.V4, signer.V1} {
 		t.Run(string(v), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(diffSeed, 77))
@@ -203,24 +243,35 @@ func TestReusedSignerAppendPresignedURL(t *testing.T) {
 			s, err := signer.NewSigner(target, creds)
 			require.NoError(t, err)
 			buf := append(make([]byte, 0, 4096), "earlier URLs\n"...)
-			for i := range 600 {
+			for i := range 400 {
 				c := genCase(rand.New(rand.NewPCG(diffSeed, uint64(i))), v)
 				now := genPick(r, moments...)
-				want, wantErr := signer.Presign(target, creds, c.req, now)
-				before := string(buf)
-				got, err := s.AppendPresignedURL(buf, c.req, now)
-				if wantErr != nil {
-					assert.Equal(t, wantErr, err, "case %d at %s", i, now)
-					assert.Equal(t, before, string(got), "case %d: the buffer on error", i)
-					continue
-				}
-				require.NoError(t, err, "case %d at %s", i, now)
-				if !assert.Equal(t, before+want.URL, string(got), "case %d at %s\n%s", i, now, c) {
-					return
-				}
-				buf = append(got, '\n')
-				if len(buf) > 3000 {
-					buf = buf[:0]
+				for j := range 4 {
+					req, at, tgt, change := c.req, now, target, "none"
+					if j > 0 {
+						ch := genPick(r, changes...)
+						req.Key, at, change = genPick(r, genKey(r), genKey(r), genInvalidKey(r)), now.Truncate(time.Second).Add(time.Duration(r.IntN(1000))*time.Millisecond), ch.name
+						ch.change(r, &req, &at)
+						tgt.EncodeSlash = r.IntN(4) == 0
+					}
+					signs := s.EncodeSlash(tgt.EncodeSlash)
+					want, wantErr := signer.Presign(tgt, creds, req, at)
+					before := string(buf)
+					got, err := signs.AppendPresignedURL(buf, req, at)
+					where := fmt.Sprintf("case %d.%d at %s (changed: %s; EncodeSlash %t)\nkey %q\n%s", i, j, at, change, tgt.EncodeSlash, req.Key, c)
+					if wantErr != nil {
+						assert.Equal(t, wantErr, err, where)
+						assert.Equal(t, before, string(got), "%s: the buffer on error", where)
+						continue
+					}
+					require.NoError(t, err, where)
+					if !assert.Equal(t, before+want.URL, string(got), where) {
+						return
+					}
+					buf = append(got, '\n')
+					if len(buf) > 3000 {
+						buf = buf[:0]
+					}
 				}
 			}
 		})

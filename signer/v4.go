@@ -30,13 +30,18 @@ func (s *Signer) presignV4(dst []byte, p *prepared, now time.Time, lifetime int6
 	sortParams(params)
 	// The URL leaves room for its signature; the canonical request, string to sign and
 	// signature follow in the same buffer (v4Buffer).
-	const sigParam = "&x-oss-signature="
-	gap := len(sigParam) + signatureHexLen
-	u, query, rest := v4Buffer(dst, &s.e, p, params, gap, d, p.headers, 0)
+	u, query, rest := v4Buffer(dst, &s.e, p, params, signatureGapV4, d, p.headers, 0)
 	x := signV4(rest, p, &s.e, sec, p.headers, query)
-	u = append(u, sigParam...)
-	u = append(u, x.signature...)
-	return u, x
+	return appendSignatureV4(u, x), x
+}
+
+// signatureGapV4 is the room a presigned URL leaves for its signature.
+const signatureGapV4 = len("&x-oss-signature=") + signatureHexLen
+
+// appendSignatureV4 appends x's signature to presigned URL u, in the room it left.
+func appendSignatureV4(u []byte, x v4Strings) []byte {
+	u = append(u, "&x-oss-signature="...)
+	return append(u, x.signature...)
 }
 
 // signHeaderV4 signs in the Authorization header (§2.4), adding x-oss-date,
@@ -106,8 +111,11 @@ func reserve(dst []byte, n int) []byte {
 }
 
 // v4Strings are a V4 signature's canonical request, string to sign and signature, in the
-// buffer signV4 wrote them to.
-type v4Strings struct{ canonicalRequest, stringToSign, signature []byte }
+// buffer signV4 wrote them to, and the second it was signed in.
+type v4Strings struct {
+	canonicalRequest, stringToSign, signature []byte
+	sec                                       *v4Second
+}
 
 // explanation returns the strings of a buffer that is never written again (finished).
 func (x v4Strings) explanation() Explanation {
@@ -117,16 +125,20 @@ func (x v4Strings) explanation() Explanation {
 // signV4 computes the canonical request, string to sign and signature of §2.2–2.3 from
 // headers hs and the canonical query, in second sec, appending them to buf.
 func signV4(buf []byte, p *prepared, e *endpoint, sec *v4Second, hs []header, query []byte) v4Strings {
-	cr := appendCanonicalRequestV4(buf, e, p, hs, query)
-	hashed := sum256(cr)
+	return signCanonicalRequestV4(appendCanonicalRequestV4(buf, e, p, hs, query), sec)
+}
 
+// signCanonicalRequestV4 appends the string to sign and the signature of canonical request cr
+// (§2.3) after it, in second sec.
+func signCanonicalRequestV4(cr []byte, sec *v4Second) v4Strings {
+	hashed := sum256(cr)
 	sts := append(cr[len(cr):], sec.stsPrefix...)
 	sts = appendHex(sts, hashed[:])
 
 	var mac [sha256Size]byte
 	sec.mac.sum(mac[:0], sts[len(sec.stsPrefix):])
 	sig := appendHex(sts[len(sts):], mac[:])
-	return v4Strings{canonicalRequest: cr, stringToSign: sts, signature: sig}
+	return v4Strings{canonicalRequest: cr, stringToSign: sts, signature: sig, sec: sec}
 }
 
 // appendCanonicalRequestV4 lays out the canonical request of §2.2:
