@@ -69,9 +69,14 @@ func appendBase64(dst, src []byte) []byte {
 	return dst
 }
 
+// appendHex appends b in lower-case hex. It grows dst once and writes by index: every
+// signature hexes two digests, and an append per byte costs in the wasm build.
 func appendHex(dst, b []byte) []byte {
-	for _, c := range b {
-		dst = append(dst, lowerHex[c>>4], lowerHex[c&15])
+	n := len(dst)
+	dst = append(dst, make([]byte, 2*len(b))...)
+	out := dst[n:]
+	for i, c := range b {
+		out[2*i], out[2*i+1] = lowerHex[c>>4], lowerHex[c&15]
 	}
 	return dst
 }

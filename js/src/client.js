@@ -1,7 +1,7 @@
 import { OssignError } from './errors.js';
 import { loadModule } from './wasm.js';
 import { CredentialManager, credentialSource } from './credentials.js';
-import { presignRequest, requestFields, headersFrom } from './request.js';
+import { presignFields, requestFields, headersFrom } from './request.js';
 import { postPolicy } from './post.js';
 import { defaultTransport } from './transport.js';
 import { retrySettings, TRANSFER_RETRY } from './retry.js';
@@ -152,7 +152,7 @@ export class Client {
   /** Presigned URL, synchronously (ali-oss's signatureUrl options). */
   signatureUrl(key, opts) {
     this.credentials.poke();
-    return this.module.presignURL(this.id, this.now(), requestFields(presignRequest(this.bucket, key, opts)));
+    return this.module.presignURL(this.id, this.now(), presignFields(this.bucket, key, opts));
   }
 
   /** Presigned URL with the headers to send, its expiry and whether it was clamped. */
@@ -163,7 +163,7 @@ export class Client {
 
   /** presign at a given signing time (ms). */
   presignAt(key, opts, nowMs) {
-    const out = this.module.sign(OP_PRESIGN, this.id, nowMs, requestFields(presignRequest(this.bucket, key, opts)));
+    const out = this.module.sign(OP_PRESIGN, this.id, nowMs, presignFields(this.bucket, key, opts));
     return { url: out[0], method: out[1], ...headersAndExplanation(out), expiresAt: new Date(Number(out[2])), clamped: out[3] === '1' };
   }
 

@@ -10,21 +10,39 @@ export const DEFAULT_EXPIRES = 1800;
  *   subResources?: string[]}} r
  */
 export function requestFields(r) {
-  const headers = entries(r.headers, 'headers');
-  const query = entries(r.query, 'query');
+  return fieldsOf(r, entries(r.headers, 'headers'), entries(r.query, 'query'));
+}
+
+/** The fields of r with its headers and query as lists of names and values. */
+function fieldsOf(r, headers, query) {
   const fields = [
     String(r.method ?? 'GET'), r.bucket ?? '', r.key ?? '',
     r.expires === undefined ? '' : String(expiresMs(r.expires)),
     r.explain ? '1' : '0',
     r.slashSafe === undefined ? '' : r.slashSafe ? '0' : '1',
-    String(headers.length / 2), ...headers,
-    String(query.length / 2), ...query,
+    String(headers.length / 2),
   ];
-  for (const list of [r.additionalHeaders, r.subResources]) {
-    const names = (list ?? []).map(String);
-    fields.push(String(names.length), ...names);
-  }
+  appendAll(fields, headers);
+  fields.push(String(query.length / 2));
+  appendAll(fields, query);
+  appendNames(fields, r.additionalHeaders);
+  appendNames(fields, r.subResources);
   return fields;
+}
+
+/** Appends a list's length and its names. */
+function appendNames(fields, list) {
+  if (list == null) {
+    fields.push('0');
+    return;
+  }
+  const names = list.map(String);
+  fields.push(String(names.length));
+  appendAll(fields, names);
+}
+
+function appendAll(fields, list) {
+  for (let i = 0; i < list.length; i++) fields.push(list[i]);
 }
 
 /** The longest expiry the signer takes (V1; V4 stops at 7 days), in seconds. */
@@ -42,55 +60,65 @@ function expiresMs(seconds) {
  * iterable of [name, value]: [name, value, name, value, …]; null/undefined values are bare names.
  */
 function entries(obj, what) {
-  if (obj == null) return [];
-  if (typeof obj !== 'object') throw new OssignError('InvalidArgument', `${what} must be an object of names to values`);
   const out = [];
+  if (obj == null) return out;
+  if (typeof obj !== 'object') throw new OssignError('InvalidArgument', `${what} must be an object of names to values`);
   for (const [name, value] of Symbol.iterator in obj ? obj : Object.entries(obj)) {
     out.push(String(name), value == null ? '' : String(value));
   }
   return out;
 }
 
-/** The same names and values as a Map, so more can be added. */
-function mapOf(obj, what) {
+/** The same names and values, each name once (the last value in the first place, as a Map keeps them). */
+function uniqueEntries(obj, what) {
   const flat = entries(obj, what);
-  const map = new Map();
-  for (let i = 0; i < flat.length; i += 2) map.set(flat[i], flat[i + 1]);
-  return map;
+  const out = [];
+  for (let i = 0; i < flat.length; i += 2) setEntry(out, flat[i], flat[i + 1]);
+  return out;
+}
+
+/** Sets name's value in a list of names and values: in its place if it is there, else at the end. */
+function setEntry(list, name, value) {
+  value = value == null ? '' : String(value);
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i] === name) {
+      list[i + 1] = value;
+      return;
+    }
+  }
+  list.push(name, value);
 }
 
 /**
- * Maps ali-oss's signatureUrl options onto a request: method, expires (s), Content-Type,
- * Content-MD5, headers, response ({'content-disposition': …} → response-content-disposition),
- * process (x-oss-process), trafficLimit (x-oss-traffic-limit, bit/s), subResource, versionId,
- * queries, additionalHeaders, slashSafe, bucket, explain.
+ * The fast-path fields (requestFields) of a presigned URL with ali-oss's signatureUrl options:
+ * method, expires (s), Content-Type, Content-MD5, headers, response ({'content-disposition': …}
+ * → response-content-disposition), process (x-oss-process), trafficLimit (x-oss-traffic-limit,
+ * bit/s), subResource, versionId, queries, additionalHeaders, slashSafe, bucket, explain.
  */
-export function presignRequest(defaultBucket, key, opts = {}) {
-  const headers = mapOf(opts.headers, 'headers');
-  for (const name of ['Content-Type', 'Content-MD5']) {
-    if (opts[name] !== undefined) headers.set(name, opts[name]);
+export function presignFields(defaultBucket, key, opts = {}) {
+  const headers = uniqueEntries(opts.headers, 'headers');
+  if (opts['Content-Type'] !== undefined) setEntry(headers, 'Content-Type', opts['Content-Type']);
+  if (opts['Content-MD5'] !== undefined) setEntry(headers, 'Content-MD5', opts['Content-MD5']);
+  const query = uniqueEntries(opts.queries, 'queries');
+  if (opts.response) {
+    for (const [name, value] of Object.entries(opts.response)) setEntry(query, `response-${kebab(name)}`, value);
   }
-  const query = mapOf(opts.queries, 'queries');
-  for (const [name, value] of Object.entries(opts.response ?? {})) {
-    query.set(`response-${kebab(name)}`, value);
-  }
-  if (opts.process !== undefined) query.set('x-oss-process', opts.process);
-  if (opts.trafficLimit !== undefined) query.set('x-oss-traffic-limit', opts.trafficLimit);
-  if (opts.versionId !== undefined) query.set('versionId', opts.versionId);
-  const subResource = opts.subResource ?? {};
-  for (const [name, value] of Object.entries(subResource)) query.set(name, value);
-  return {
+  if (opts.process !== undefined) setEntry(query, 'x-oss-process', opts.process);
+  if (opts.trafficLimit !== undefined) setEntry(query, 'x-oss-traffic-limit', opts.trafficLimit);
+  if (opts.versionId !== undefined) setEntry(query, 'versionId', opts.versionId);
+  const subResources = opts.subResource ? Object.keys(opts.subResource) : undefined;
+  if (subResources) for (const name of subResources) setEntry(query, name, opts.subResource[name]);
+  const r = {
     method: opts.method ?? 'GET',
     bucket: opts.bucket ?? defaultBucket,
     key,
     expires: opts.expires ?? DEFAULT_EXPIRES,
     explain: opts.explain,
     slashSafe: opts.slashSafe,
-    headers,
-    query,
     additionalHeaders: opts.additionalHeaders,
-    subResources: Object.keys(subResource),
+    subResources,
   };
+  return fieldsOf(r, headers, query);
 }
 
 /** contentDisposition or Content-Disposition → content-disposition. */
