@@ -45,6 +45,9 @@ func (s *Signer) WithCredentials(c Credentials) *Signer {
 	return derived
 }
 
+// Expiration is when the Signer's credentials expire (zero: never).
+func (s *Signer) Expiration() time.Time { return s.c.Expiration }
+
 // EncodeSlash returns a Signer like s but for Target.EncodeSlash = on: '/' in keys written as
 // %2F. It shares s's cached keys; s is returned when it already encodes so.
 func (s *Signer) EncodeSlash(on bool) *Signer {

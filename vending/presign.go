@@ -155,7 +155,11 @@ func (s *Server) signPut(creds signer.Credentials, key string, req signRequest, 
 		{Name: "Content-Type", Value: req.ContentType},
 		{Name: "Content-Length", Value: strconv.FormatInt(req.Size, 10)},
 	}, pinnedHeaders(req.ContentType)...)
-	p, err := signer.Presign(s.target, creds, signer.Request{
+	signs, err := s.signers.get(creds)
+	if err != nil {
+		return signResponse{}, err
+	}
+	p, err := signs.Presign(signer.Request{
 		Method:            http.MethodPut,
 		Bucket:            s.cfg.Bucket,
 		Key:               key,
@@ -184,14 +188,18 @@ const postStorageClass = "Standard"
 func (s *Server) signPost(creds signer.Credentials, key string, req signRequest, now time.Time) (signResponse, error) {
 	expiration := now.Add(s.cfg.Presign.Expires)
 	if creds.Expiration.Before(expiration) {
-		expiration = creds.Expiration // as wire.SignPostObject does
+		expiration = creds.Expiration // as wire.SignPostObjectWith does
 	}
 	var pinned []signer.Param
 	for _, h := range pinnedHeaders(req.ContentType) {
 		pinned = append(pinned, signer.Param{Name: h.Name, Value: h.Value})
 	}
 	pinned = append(pinned, signer.Param{Name: "x-oss-storage-class", Value: postStorageClass})
-	form, err := wire.SignPostObject(s.target, creds, wire.PostPolicy{
+	signs, err := s.signers.get(creds)
+	if err != nil {
+		return signResponse{}, err
+	}
+	form, err := wire.SignPostObjectWith(signs, wire.PostPolicy{
 		Expiration:          expiration,
 		Bucket:              s.cfg.Bucket,
 		Key:                 key,

@@ -19,7 +19,7 @@ const uploaderSubject = "server:uploader"
 type Server struct {
 	cfg            Config
 	log            *slog.Logger
-	target         signer.Target
+	signers        *signerCache // POST /sign's, per set of uploader credentials
 	policy         *policyTemplate
 	uploaderPolicy string
 	cache          *tokenCache
@@ -75,7 +75,7 @@ func newServer(cfg Config, a assumer) (*Server, error) {
 	s := &Server{
 		cfg:            cfg,
 		log:            cfg.Logger,
-		target:         cfg.target(),
+		signers:        newSignerCache(cfg.target()),
 		policy:         policy,
 		uploaderPolicy: uploaderPolicy,
 		cache:          newTokenCache(a, &cfg, state),

@@ -169,10 +169,20 @@ func policyError(format string, args ...any) *signer.Error {
 // "success_action_status" when p.SuccessActionStatus is, and p.Fields; with KeyPrefix the
 // caller adds the key, and the file must be the last field.
 func SignPostObject(t signer.Target, c signer.Credentials, p PostPolicy, now time.Time) (signer.PostForm, error) {
-	if !c.Expiration.IsZero() && c.Expiration.Before(p.Expiration) {
-		p.Expiration = c.Expiration
+	s, err := signer.NewSigner(t, c)
+	if err != nil {
+		return signer.PostForm{}, err
 	}
-	signing, err := signer.PostPolicyConditions(t, c, now)
+	return SignPostObjectWith(s, p, now)
+}
+
+// SignPostObjectWith is SignPostObject with a Signer's Target and credentials, for servers that
+// keep a Signer per credentials (signer.Signer derives the day's V4 key once).
+func SignPostObjectWith(s *signer.Signer, p PostPolicy, now time.Time) (signer.PostForm, error) {
+	if exp := s.Expiration(); !exp.IsZero() && exp.Before(p.Expiration) {
+		p.Expiration = exp
+	}
+	signing, err := s.PostPolicyConditions(now)
 	if err != nil {
 		return signer.PostForm{}, err
 	}
@@ -184,7 +194,7 @@ func SignPostObject(t signer.Target, c signer.Credentials, p PostPolicy, now tim
 		return signer.PostForm{}, newError(signer.CodeInvalidExpiry, "the policy expires at %s, not after the signing time %s",
 			p.Expiration.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
-	form, err := signer.SignPostObject(t, c, p.Bucket, doc, now)
+	form, err := s.SignPostObject(p.Bucket, doc, now)
 	if err != nil {
 		return signer.PostForm{}, err
 	}
