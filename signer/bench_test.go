@@ -72,3 +72,37 @@ func BenchmarkPostPolicyV4(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAppendPresignedURLV4 is a V4 presigned URL into a reused buffer, as the wasm
+// module's signatureUrl signs: "same-options" signs keys one after another with the same
+// options in one second (the Signer's last request hits: only the key is encoded, hashed and
+// signed), "other-options" changes the Content-Type on every call (the whole request is
+// checked and canonicalized each time).
+func BenchmarkAppendPresignedURLV4(b *testing.B) {
+	s := benchSigner(b, signer.Target{Region: "cn-hangzhou"})
+	keys := make([]string, 64)
+	for i := range keys {
+		keys[i] = "users/42/photo-" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + ".jpg"
+	}
+	types := [][]signer.Header{{{Name: "Content-Type", Value: "image/jpeg"}}, {{Name: "Content-Type", Value: "image/png"}}}
+	for _, c := range []struct {
+		name  string
+		types [][]signer.Header
+	}{{"same-options", types[:1]}, {"other-options", types}} {
+		b.Run(c.name, func(b *testing.B) {
+			buf := make([]byte, 0, 4096)
+			req := benchReq
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				req.Key = keys[i%len(keys)]
+				req.Headers = c.types[i%len(c.types)]
+				i++
+				var err error
+				if buf, err = s.AppendPresignedURL(buf[:0], req, benchNow); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -87,6 +87,9 @@ func (s *Signer) Presign(r Request, now time.Time) (Presigned, error) {
 // the call wrote over.
 func (s *Signer) AppendPresignedURL(dst []byte, r Request, now time.Time) ([]byte, error) {
 	if sh := s.days.urlShape.Load(); sh != nil && sh.fits(&r, now) {
+		if s.days.shapeMisses.Load() != 0 {
+			s.days.shapeMisses.Store(0)
+		}
 		if err := validKey(r.Key); err != nil {
 			return dst, err
 		}
@@ -104,7 +107,9 @@ func (s *Signer) AppendPresignedURL(dst []byte, r Request, now time.Time) ([]byt
 		return append(dst, s.presignV1(&p, now.Unix()+lifetime).URL...), nil
 	}
 	u, x := s.presignV4(dst, &p, now, lifetime)
-	if p.bucket != "" {
+	// A shape is kept on the first miss after hits, and on every shapeRetry-th miss in a row:
+	// requests whose options change each time do not pay for copying them.
+	if p.bucket != "" && s.days.shapeMisses.Add(1)%shapeRetry == 1 {
 		s.days.urlShape.Store(newV4URLShape(&r, &p, x))
 	}
 	return u, nil
@@ -155,11 +160,15 @@ func (s *Signer) usableAt(now time.Time) error {
 // signed in, and of the last presigned URL's request: one entry each, replaced when the date,
 // the second or the request changes, so it never grows.
 type v4Cache struct {
-	last     atomic.Pointer[v4Day]
-	second   atomic.Pointer[v4Second]
-	lifetime atomic.Pointer[lifetimeText] // the last x-oss-expires written
-	urlShape atomic.Pointer[v4URLShape]   // the last request AppendPresignedURL signed
+	last        atomic.Pointer[v4Day]
+	second      atomic.Pointer[v4Second]
+	lifetime    atomic.Pointer[lifetimeText] // the last x-oss-expires written
+	urlShape    atomic.Pointer[v4URLShape]   // a recent request AppendPresignedURL signed
+	shapeMisses atomic.Uint32                // AppendPresignedURL calls in a row urlShape did not fit
 }
+
+// shapeRetry is how many misses in a row pass between two shapes kept.
+const shapeRetry = 8
 
 // lifetimeText is a URL's lifetime in seconds, and in decimal.
 type lifetimeText struct {
