@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,13 +18,17 @@ import (
 )
 
 // thumbnailWay is one way BenchmarkChromiumThumbnails shows 50 thumbnails: the page
-// (testdata/bench-thumbs-*.html), the folder of objects (thumbs: Cache-Control no-store;
-// cached: private, max-age=3600; public: public-read, no-store), and whether the worker is
-// stopped before each load.
+// (testdata/bench-thumbs-*.html; under images/ for the worker registered with
+// redirect=images, in a scope of its own), the folder of objects (thumbs: Cache-Control
+// no-store; cached: private, max-age=3600; public: public-read, no-store), and whether the
+// worker is stopped before each load.
 type thumbnailWay struct {
 	name, page, dir string
 	stopWorker      bool
 }
+
+// redirectPage is the Service Worker page with the worker registered with redirect=images.
+const redirectPage = "images/bench-thumbs-sw.html?redirect=images&"
 
 // thumbnailRounds are the ways, in two groups measured one after the other: objects no load
 // may reuse, and objects the HTTP cache may keep (measured with the worker running throughout,
@@ -32,6 +37,7 @@ var thumbnailRounds = [][]thumbnailWay{
 	{
 		{"ossign-page", "bench-thumbs-ossign.html", "thumbs", false},
 		{"ossign-sw", "bench-thumbs-sw.html", "thumbs", false},
+		{"ossign-sw-redirect", redirectPage, "thumbs", false},
 		{"ossign-sw-restarted", "bench-thumbs-sw.html", "thumbs", true},
 		{"ali-oss", "bench-thumbs-alioss.html", "thumbs", false},
 		{"public", "bench-thumbs-public.html", "public", false},
@@ -39,6 +45,7 @@ var thumbnailRounds = [][]thumbnailWay{
 	{
 		{"ossign-page-cacheable", "bench-thumbs-ossign.html", "cached", false},
 		{"ossign-sw-cacheable", "bench-thumbs-sw.html", "cached", false},
+		{"ossign-sw-redirect-cacheable", redirectPage, "cached", false},
 		{"ali-oss-cacheable", "bench-thumbs-alioss.html", "cached", false},
 	},
 }
@@ -66,11 +73,15 @@ func BenchmarkChromiumThumbnails(b *testing.B) {
 		env.putPublicObject("public/"+name, jpeg, "image/jpeg", "no-store")
 	}
 	warm := startupCondition{name: "warm", cache: true}
-	// sw.html installs the worker with the options the Service Worker page registers it with;
+	// sw.html installs the workers with the options the Service Worker pages register them with;
 	// every way loads once to fill the HTTP cache.
 	control := env.openWorkerPage(b, "", 10*time.Minute)
+	openPageFor(b, env.base+"/images/sw.html?redirect=images", time.Minute)
 	pageURL := func(page, dir string) string {
-		return env.base + "/" + page + "?dir=" + dir + "&endpoint=" + url.QueryEscape(env.srv.OSSEndpoint+"/"+transferBucket+"/")
+		if !strings.Contains(page, "?") {
+			page += "?"
+		}
+		return env.base + "/" + page + "dir=" + dir + "&endpoint=" + url.QueryEscape(env.srv.OSSEndpoint+"/"+transferBucket+"/")
 	}
 	samples := map[string][]float64{}
 	for _, ways := range thumbnailRounds {

@@ -25,8 +25,9 @@ import (
 
 // imageResult is what loadImage reports.
 type imageResult struct {
-	OK    bool `json:"ok"`
-	Width int  `json:"width"`
+	OK      bool `json:"ok"`
+	Width   int  `json:"width"`
+	Tainted bool `json:"tainted"`
 }
 
 // fetchResult is what fetchInfo reports.
