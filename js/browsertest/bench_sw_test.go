@@ -54,12 +54,14 @@ var thumbnailRounds = [][]thumbnailWay{
 // 5 KB in the emulator), from navigation until every image has loaded, in the same run:
 // ossign signing in the page (the script build: module and credentials fetched, 50
 // signatureUrl V4), ossign's Service Worker installed and running (the page loads no signing
-// code), the same worker stopped before each load (it starts again, compiles the module from
+// code), the worker registered with redirect=images (it answers each image with a redirect to
+// its signed URL, and the browser fetches it from OSS itself), the same worker stopped before each load (it starts again, compiles the module from
 // its cache and fetches credentials), ali-oss 6.23 in the page (credentials fetched, 50
 // signatureUrl V1), and as the floor the same images public (public-read, plain URLs: no
 // credentials, no signing). These objects say Cache-Control: no-store, so no load reuses
 // another's images. Then again with objects a browser may keep (private, max-age=3600): the
-// worker signs the same URL for an object for 5 minutes, so the HTTP cache answers it, while
+// worker signs the same URL for an object for 5 minutes, so the HTTP cache answers it (in
+// redirect mode too: the browser caches the object under the signed URL), while
 // URLs signed in the page change at every load. The HTTP cache is warm (scripts, module);
 // median of 11 loads per way, the ways of a group interleaved. Run with -benchtime=1x.
 func BenchmarkChromiumThumbnails(b *testing.B) {
