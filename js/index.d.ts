@@ -509,12 +509,6 @@ export interface ServiceWorkerOptions {
   /** For a vending server that wants a bearer token: gives the current one. The worker asks the
    * page before each credentials fetch (by postMessage) and keeps it in memory only. */
   token?: () => string | Promise<string>;
-  /** "images": plain images (<img>, CSS url(), no crossorigin attribute) get a redirect to their
-   * signed URL, and the browser fetches them from OSS itself (faster for pages of thumbnails).
-   * Such an image is cross-origin (a canvas it is drawn on is tainted), its error is OSS's own
-   * response (no x-oss-error-code from the worker), and the worker cannot sign again after
-   * SecurityTokenExpired. Default "none": the worker streams every body (README). */
-  redirect?: 'none' | 'images';
   bucket?: string;
   region?: string;
   endpoint?: string;

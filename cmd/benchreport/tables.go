@@ -122,7 +122,6 @@ func thumbnailsTable(r results) table {
 	const bench = "BenchmarkChromiumThumbnails"
 	ways := []struct{ id, label string }{
 		{"ossign-sw", "ossign's Service Worker, running: the page loads no signing code"},
-		{"ossign-sw-redirect", "ossign's Service Worker with `redirect: 'images'`: the browser fetches each image from OSS"},
 		{"ossign-sw-restarted", "ossign's Service Worker, stopped before the load"},
 		{"ossign-page", "ossign in the page (script build, 50 `signatureUrl`)"},
 		{"ali-oss", "ali-oss 6.23 in the page (50 `signatureUrl`)"},
@@ -135,8 +134,7 @@ func thumbnailsTable(r results) table {
 			"credentials from the vending route; the worker holds them. *no-store*: objects with `Cache-Control: no-store`, so " +
 			"no load reuses another's images. *cacheable*: `private, max-age=3600`, measured with the worker running throughout: " +
 			"it signs the same URL for an object for 5 minutes, so the HTTP cache answers, while URLs signed in the page change " +
-			"at every load. `redirect: 'images'` trades guarantees for speed (README: Service Worker). Ratios to ali-oss in the " +
-			"same column; lower is better.",
+			"at every load. Ratios to ali-oss in the same column; lower is better.",
 		header: []string{"way", "no-store", "cacheable"},
 	}
 	ali, aok := r.get(bench, "ms/ali-oss")

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,17 +17,13 @@ import (
 )
 
 // thumbnailWay is one way BenchmarkChromiumThumbnails shows 50 thumbnails: the page
-// (testdata/bench-thumbs-*.html; under images/ for the worker registered with
-// redirect=images, in a scope of its own), the folder of objects (thumbs: Cache-Control
-// no-store; cached: private, max-age=3600; public: public-read, no-store), and whether the
-// worker is stopped before each load.
+// (testdata/bench-thumbs-*.html), the folder of objects (thumbs: Cache-Control no-store;
+// cached: private, max-age=3600; public: public-read, no-store), and whether the worker is
+// stopped before each load.
 type thumbnailWay struct {
 	name, page, dir string
 	stopWorker      bool
 }
-
-// redirectPage is the Service Worker page with the worker registered with redirect=images.
-const redirectPage = "images/bench-thumbs-sw.html?redirect=images&"
 
 // thumbnailRounds are the ways, in two groups measured one after the other: objects no load
 // may reuse, and objects the HTTP cache may keep (measured with the worker running throughout,
@@ -37,7 +32,6 @@ var thumbnailRounds = [][]thumbnailWay{
 	{
 		{"ossign-page", "bench-thumbs-ossign.html", "thumbs", false},
 		{"ossign-sw", "bench-thumbs-sw.html", "thumbs", false},
-		{"ossign-sw-redirect", redirectPage, "thumbs", false},
 		{"ossign-sw-restarted", "bench-thumbs-sw.html", "thumbs", true},
 		{"ali-oss", "bench-thumbs-alioss.html", "thumbs", false},
 		{"public", "bench-thumbs-public.html", "public", false},
@@ -45,7 +39,6 @@ var thumbnailRounds = [][]thumbnailWay{
 	{
 		{"ossign-page-cacheable", "bench-thumbs-ossign.html", "cached", false},
 		{"ossign-sw-cacheable", "bench-thumbs-sw.html", "cached", false},
-		{"ossign-sw-redirect-cacheable", redirectPage, "cached", false},
 		{"ali-oss-cacheable", "bench-thumbs-alioss.html", "cached", false},
 	},
 }
@@ -54,14 +47,12 @@ var thumbnailRounds = [][]thumbnailWay{
 // 5 KB in the emulator), from navigation until every image has loaded, in the same run:
 // ossign signing in the page (the script build: module and credentials fetched, 50
 // signatureUrl V4), ossign's Service Worker installed and running (the page loads no signing
-// code), the worker registered with redirect=images (it answers each image with a redirect to
-// its signed URL, and the browser fetches it from OSS itself), the same worker stopped before each load (it starts again, compiles the module from
+// code), the same worker stopped before each load (it starts again, compiles the module from
 // its cache and fetches credentials), ali-oss 6.23 in the page (credentials fetched, 50
 // signatureUrl V1), and as the floor the same images public (public-read, plain URLs: no
 // credentials, no signing). These objects say Cache-Control: no-store, so no load reuses
 // another's images. Then again with objects a browser may keep (private, max-age=3600): the
-// worker signs the same URL for an object for 5 minutes, so the HTTP cache answers it (in
-// redirect mode too: the browser caches the object under the signed URL), while
+// worker signs the same URL for an object for 5 minutes, so the HTTP cache answers it, while
 // URLs signed in the page change at every load. The HTTP cache is warm (scripts, module);
 // median of 11 loads per way, the ways of a group interleaved. Run with -benchtime=1x.
 func BenchmarkChromiumThumbnails(b *testing.B) {
@@ -75,15 +66,11 @@ func BenchmarkChromiumThumbnails(b *testing.B) {
 		env.putPublicObject("public/"+name, jpeg, "image/jpeg", "no-store")
 	}
 	warm := startupCondition{name: "warm", cache: true}
-	// sw.html installs the workers with the options the Service Worker pages register them with;
+	// sw.html installs the worker with the options the Service Worker page registers it with;
 	// every way loads once to fill the HTTP cache.
 	control := env.openWorkerPage(b, "", 10*time.Minute)
-	openPageFor(b, env.base+"/images/sw.html?redirect=images", time.Minute)
 	pageURL := func(page, dir string) string {
-		if !strings.Contains(page, "?") {
-			page += "?"
-		}
-		return env.base + "/" + page + "dir=" + dir + "&endpoint=" + url.QueryEscape(env.srv.OSSEndpoint+"/"+transferBucket+"/")
+		return env.base + "/" + page + "?dir=" + dir + "&endpoint=" + url.QueryEscape(env.srv.OSSEndpoint+"/"+transferBucket+"/")
 	}
 	samples := map[string][]float64{}
 	for _, ways := range thumbnailRounds {

@@ -31,8 +31,6 @@ import (
 //	                                    which registers the worker with prefix /env/<id>/oss/ and
 //	                                    the credentials route
 //	outside/…                           a route outside the prefix: a 1×1 PNG; counts requests
-//	images/…                            all of the above again: a second scope, for a second
-//	                                    worker (e.g. one registered with redirect=images)
 type workerEnv struct {
 	*transferEnv
 	// outside counts the requests that reached outside/….
@@ -76,7 +74,6 @@ func newWorkerEnv(t testing.TB) *workerEnv {
 		w.Header().Set("Content-Type", "image/png")
 		w.Write(pixel)
 	})
-	e.routes.Handle("/images/", http.StripPrefix("/images", e.routes))
 	return e
 }
 

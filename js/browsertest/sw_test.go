@@ -25,9 +25,8 @@ import (
 
 // imageResult is what loadImage reports.
 type imageResult struct {
-	OK      bool `json:"ok"`
-	Width   int  `json:"width"`
-	Tainted bool `json:"tainted"`
+	OK    bool `json:"ok"`
+	Width int  `json:"width"`
 }
 
 // fetchResult is what fetchInfo reports.

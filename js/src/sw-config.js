@@ -6,16 +6,10 @@ import { OssignError } from './errors.js';
 // new configuration is a new script URL, which the browser installs as an update.
 
 /** The options of the worker's script URL, in the order registerServiceWorker writes them. */
-export const WORKER_OPTIONS = ['credentials', 'prefix', 'auth', 'redirect', 'bucket', 'region', 'endpoint', 'signatureVersion', 'pathStyle', 'cname'];
-
-/**
- * What the worker may answer with a redirect to the signed URL instead of streaming the body
- * itself: "none" (the default), or "images" (plain <img>, CSS images: see sw-route.js).
- */
-const REDIRECT_MODES = ['none', 'images'];
+export const WORKER_OPTIONS = ['credentials', 'prefix', 'auth', 'bucket', 'region', 'endpoint', 'signatureVersion', 'pathStyle', 'cname'];
 
 /** Defaults of the worker's options. */
-const WORKER_DEFAULTS = { credentials: '/sts', prefix: '/oss/', auth: 'cookie', redirect: 'none' };
+const WORKER_DEFAULTS = { credentials: '/sts', prefix: '/oss/', auth: 'cookie' };
 
 /** A prefix: a path of plain segments between slashes ("/oss/", "/files/private/"). */
 const PREFIX_PATTERN = /^\/(?:[A-Za-z0-9._~-]+\/)*$/;
@@ -44,9 +38,8 @@ export function workerScriptURL(scriptURL, options) {
  * Reads the worker's configuration from its own URL (self.location): the client options, the
  * vending URL, the prefix it answers (an absolute path on the worker's origin) and how it
  * authenticates to the vending server ("cookie": same-origin cookies; "bearer": a token pages
- * hand over), and which requests it answers with a redirect (redirect). Throws on an unknown
- * option or a bad value, so that a misconfigured worker fails to install instead of answering
- * wrongly.
+ * hand over). Throws on an unknown option or a bad value, so that a misconfigured worker fails
+ * to install instead of answering wrongly.
  * @param {URL|Location} location
  */
 export function readWorkerConfig(location) {
@@ -62,15 +55,11 @@ export function readWorkerConfig(location) {
   if (options.auth !== 'cookie' && options.auth !== 'bearer') {
     throw new OssignError('InvalidArgument', `ossign-sw.js: auth must be "cookie" or "bearer", not "${options.auth}"`);
   }
-  if (!REDIRECT_MODES.includes(options.redirect)) {
-    throw new OssignError('InvalidArgument', `ossign-sw.js: redirect must be "${REDIRECT_MODES.join('" or "')}", not "${options.redirect}"`);
-  }
   const flag = (v) => v === '1' || v === 'true';
   return {
     credentials: new URL(options.credentials, location.href).href,
     prefix: options.prefix,
     auth: options.auth,
-    redirect: options.redirect,
     client: {
       bucket: options.bucket,
       region: options.region,

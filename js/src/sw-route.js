@@ -63,20 +63,6 @@ export function attachment(name) {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${exact}`;
 }
 
-/**
- * Whether the worker answers a request with a redirect to its signed URL (redirect: "images"):
- * a GET of a plain image (<img>, <picture>, CSS url(), no crossorigin attribute: no-cors) that
- * follows redirects. The browser then fetches the object from OSS itself, and the image is
- * cross-origin (a canvas it is drawn on is tainted) as it would be at a URL signed in the page.
- * Everything else (fetch, <video>, links, <img crossorigin>) gets the body through the worker.
- * @param {Request} request
- * @param {string} redirect the worker's redirect option
- */
-export function answeredByRedirect(request, redirect) {
-  return redirect === 'images' && request.method === 'GET' && request.destination === 'image' &&
-    request.mode === 'no-cors' && request.redirect === 'follow';
-}
-
 /** The headers of a page's request that go on to OSS (Range and the conditions). */
 export function forwardedHeaders(headers) {
   const out = {};

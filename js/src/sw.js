@@ -2,15 +2,14 @@
 // requests under its prefix (<img src="/oss/users/42/a.jpg">, <video>, download links, CSS,
 // fetch): it signs a URL for the object with the module it holds, fetches it from OSS (Range
 // and conditions passed on) and streams the answer back; OSS's errors become HTTP errors with
-// OSS's code in x-oss-error-code. With redirect=images, plain images get a redirect to their
-// signed URL instead. Everything else never reaches it. Its configuration is in the
+// OSS's code in x-oss-error-code. Everything else never reaches it. Its configuration is in the
 // query of its own URL (sw-config.js); the credentials come from the vending server, kept
 // fresh by the client's CredentialManager, in memory only.
 import { createClientWith } from './client.js';
 import { OssignError } from './errors.js';
 import { sendPresigned } from './send.js';
 import { readWorkerConfig } from './sw-config.js';
-import { routeOf, forwardedHeaders, isConditional, answeredByRedirect } from './sw-route.js';
+import { routeOf, forwardedHeaders, isConditional } from './sw-route.js';
 import { objectResponse, errorResponse } from './sw-response.js';
 import { TokenSource, MESSAGE } from './sw-token.js';
 
@@ -113,7 +112,6 @@ async function answer(request) {
     if (method !== 'GET' && method !== 'HEAD') throw new OssignError('MethodNotAllowed', `${method} ${new URL(request.url).pathname}: ossign-sw.js answers GET and HEAD; upload with the client (createClient)`);
     const route = routeOf(request.url, config.prefix);
     const c = await client();
-    if (answeredByRedirect(request, config.redirect)) return await redirectTo(c, route);
     const reply = await sendPresigned(c, {
       method, key: route.key, responseType: 'stream',
       options: { ...route.options, expires: URL_EXPIRES },
@@ -129,21 +127,6 @@ async function answer(request) {
     report(method, request.url, err);
     return errorResponse(err, method);
   }
-}
-
-/**
- * A redirect to the object's signed URL (the redirect option): the browser fetches the object
- * from OSS without the worker. The worker never sees OSS's answer, so it cannot sign again
- * after SecurityTokenExpired: it signs with credentials a due refresh has renewed first. The
- * URL is the one of its signing window, so the HTTP cache can answer it.
- * @param {import('./client.js').Client} c
- * @param {{key: string, options: object}} route
- */
-async function redirectTo(c, route) {
-  await c.credentials.ready({ awaitDue: true });
-  const { url } = c.presignAt(route.key, { ...route.options, method: 'GET', expires: URL_EXPIRES }, signingTime(c, c.now()));
-  stats.signatures++;
-  return Response.redirect(url, 302);
 }
 
 /** Tells the worker's console what went wrong where a person debugging would look. */

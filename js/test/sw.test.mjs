@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { workerScriptURL, readWorkerConfig } from '../src/sw-config.js';
-import { routeOf, attachment, forwardedHeaders, isConditional, answeredByRedirect } from '../src/sw-route.js';
+import { routeOf, attachment, forwardedHeaders, isConditional } from '../src/sw-route.js';
 import { objectResponse, errorResponse } from '../src/sw-response.js';
 import { TokenSource, MESSAGE } from '../src/sw-token.js';
 import { OssignError } from '../src/errors.js';
@@ -15,14 +15,11 @@ test('the script URL carries the options in a fixed order, and the worker reads 
   assert.equal(url.href, 'https://app.example/ossign-sw.js?credentials=%2Fapi%2Fsts%3Fapp%3D1&prefix=%2Ffiles%2F&pathStyle=1');
   const config = readWorkerConfig(url);
   assert.deepEqual(config, {
-    credentials: 'https://app.example/api/sts?app=1', prefix: '/files/', auth: 'cookie', redirect: 'none',
+    credentials: 'https://app.example/api/sts?app=1', prefix: '/files/', auth: 'cookie',
     client: { bucket: undefined, region: undefined, endpoint: undefined, signatureVersion: undefined, pathStyle: true, cname: false },
   });
   assert.equal(readWorkerConfig(new URL('https://app.example/ossign-sw.js')).prefix, '/oss/', 'default prefix');
   assert.equal(readWorkerConfig(new URL('https://app.example/ossign-sw.js')).credentials, 'https://app.example/sts', 'default vending URL');
-  const redirecting = workerScriptURL('https://app.example/ossign-sw.js', { redirect: 'images', bucket: 'b' });
-  assert.equal(redirecting.href, 'https://app.example/ossign-sw.js?redirect=images&bucket=b');
-  assert.equal(readWorkerConfig(redirecting).redirect, 'images');
 });
 
 test('bad worker options are refused with InvalidArgument', () => {
@@ -32,8 +29,6 @@ test('bad worker options are refused with InvalidArgument', () => {
     'the whole site': '?prefix=/',
     'prefix with a query': '?prefix=/oss%3Fa/',
     'unknown auth': '?auth=basic',
-    'redirect of what the worker does not redirect': '?redirect=videos',
-    'redirect as a flag': '?redirect=1',
   };
   for (const [name, query] of Object.entries(cases)) {
     assert.throws(() => readWorkerConfig(new URL(`https://app.example/ossign-sw.js${query}`)), (e) => e.code === 'InvalidArgument', name);
@@ -81,23 +76,6 @@ test('Range and the conditions go on to OSS, nothing else', () => {
   assert.deepEqual(forwardedHeaders(headers), { range: 'bytes=0-', 'if-none-match': '"e"' });
   assert.equal(isConditional(headers), true);
   assert.equal(isConditional(new Headers({ Range: 'bytes=0-' })), false);
-});
-
-test('with redirect=images, only a plain image GET is answered by a redirect', () => {
-  const image = { method: 'GET', destination: 'image', mode: 'no-cors', redirect: 'follow' };
-  const cases = [
-    { name: '<img>, CSS url()', request: image, redirected: true },
-    { name: '<img crossorigin> (its pixels stay readable)', request: { ...image, mode: 'cors' }, redirected: false },
-    { name: 'fetch()', request: { ...image, destination: '', mode: 'cors' }, redirected: false },
-    { name: '<video>', request: { ...image, destination: 'video' }, redirected: false },
-    { name: 'a link', request: { ...image, destination: 'document', mode: 'navigate', redirect: 'manual' }, redirected: false },
-    { name: 'HEAD', request: { ...image, method: 'HEAD' }, redirected: false },
-    { name: 'a request that does not follow redirects', request: { ...image, redirect: 'error' }, redirected: false },
-  ];
-  for (const c of cases) {
-    assert.equal(answeredByRedirect(c.request, 'images'), c.redirected, c.name);
-    assert.equal(answeredByRedirect(c.request, 'none'), false, `${c.name}, redirect=none`);
-  }
 });
 
 /** A page's request as the worker sees it (mode navigate cannot be constructed in Node). */

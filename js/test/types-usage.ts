@@ -59,7 +59,6 @@ export async function usage(file: File, bar: { value: number }): Promise<void> {
 export async function serviceWorkerUsage(jwt: () => string): Promise<void> {
   const registration: ServiceWorkerRegistration = await registerServiceWorker({ script: '/ossign-sw.js', scope: '/', credentials: '/sts', prefix: '/oss/' });
   await registerServiceWorker({ credentials: '/api/sts', token: jwt, signatureVersion: 'v1' });
-  await registerServiceWorker({ prefix: '/thumbs/', redirect: 'images' });
   await createClient({ credentials: '/sts', fetchOptions: async () => ({ headers: { Authorization: `Bearer ${jwt()}` } }) });
   const { signatures, module } = await serviceWorkerStats();
   const fromCache: boolean = module === 'cache';
@@ -70,6 +69,4 @@ export async function serviceWorkerUsage(jwt: () => string): Promise<void> {
   await registerServiceWorker({ token: 'eyJ…' });
   // @ts-expect-error signature versions are v1 and v4
   await registerServiceWorker({ signatureVersion: 'v2' });
-  // @ts-expect-error only images are answered by redirects
-  await registerServiceWorker({ redirect: 'videos' });
 }
