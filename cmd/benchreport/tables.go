@@ -130,7 +130,7 @@ func thumbnailsTable(r results) table {
 	t := table{
 		id: "thumbnails", title: "A page of 50 private thumbnails: navigation → every image loaded (ms)", chartUnit: "ms (no-store)",
 		note: "50 JPEGs of ~5 KB from the emulator, warm HTTP cache for scripts and module, median of 11 loads per way, the ways " +
-			"interleaved (`BenchmarkChromiumThumbnails`, pages `js/browsertest/testdata/bench-thumbs-*.html`). Each page fetches " +
+			"interleaved, each round in another order (`BenchmarkChromiumThumbnails`, pages `js/browsertest/testdata/bench-thumbs-*.html`). Each page fetches " +
 			"credentials from the vending route; the worker holds them. *no-store*: objects with `Cache-Control: no-store`, so " +
 			"no load reuses another's images. *cacheable*: `private, max-age=3600`, measured with the worker running throughout: " +
 			"it signs the same URL for an object for 5 minutes, so the HTTP cache answers, while URLs signed in the page change " +

@@ -25,8 +25,9 @@ import (
 
 // imageResult is what loadImage reports.
 type imageResult struct {
-	OK    bool `json:"ok"`
-	Width int  `json:"width"`
+	OK      bool `json:"ok"`
+	Width   int  `json:"width"`
+	Tainted bool `json:"tainted"`
 }
 
 // fetchResult is what fetchInfo reports.
@@ -46,7 +47,9 @@ type fetchResult struct {
 
 // TestWorkerImages shows private objects in plain <img> elements through ossign-sw.js, with
 // credentials that may read pics/ only: the images show with their natural width (resized by
-// x-oss-process when the URL asks), an object outside pics/ is a broken image whose response
+// x-oss-process when the URL asks) and their pixels readable (the worker's answer is a CORS
+// response, so a canvas they are drawn on is not tainted, unlike an <img> of a URL signed in
+// the page or of a redirect to one), an object outside pics/ is a broken image whose response
 // carries OSS's AccessDenied and request id, and requests outside the prefix reach the server
 // without the worker signing anything.
 func TestWorkerImages(t *testing.T) {
